@@ -1,0 +1,114 @@
+"""PythonPlus build identification and feature switches.
+
+Checks that sys.pythonplus, sysconfig and pyconfig.h agree with each other
+and with the --with-plus list this interpreter was configured with, and
+that each switch really changes the interpreter's behaviour.
+"""
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import unittest
+
+from test import test_support
+
+# Every known feature: its switch, and a probe that tells from behaviour
+# alone whether it is compiled in.
+def _float_reuse_probe():
+    return float('2') is float('2')
+
+FEATURES = {
+    'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
+}
+
+
+def configured_features():
+    """The feature set that configure's --with-plus argument asks for."""
+    # The last --with-plus/--without-plus wins, as in configure; tunables
+    # (--with-plus-NAME=N) are not feature lists.
+    found = re.findall(r"--with(out)?-plus(?:=([^'\s]*))?(?=['\s]|$)",
+                       sysconfig.get_config_var('CONFIG_ARGS') or '')
+    words = ['all']
+    if found:
+        without, value = found[-1]
+        words = ['none'] if without else (value or 'all').split(',')
+    selected = set()
+    for word in words:
+        if word in ('all', 'yes'):
+            selected = set(FEATURES)
+        elif word in ('none', 'no'):
+            selected = set()
+        elif word.startswith('-'):
+            selected.discard(word[1:])
+        else:
+            selected.add(word)
+    return selected
+
+
+class PlusInfoTest(unittest.TestCase):
+
+    def test_sys_pythonplus(self):
+        info = sys.pythonplus
+        self.assertEqual(info.name, 'PythonPlus')
+        self.assertRegexpMatches(info.version, r'^\d+\.\d+\.\d+')
+        self.assertIsInstance(info.features, tuple)
+        self.assertIsInstance(info.disabled, tuple)
+        self.assertEqual(set(info.features) & set(info.disabled), set())
+        self.assertEqual(set(info.features) | set(info.disabled),
+                         set(FEATURES))
+        self.assertEqual(info, (info.name, info.version, info.features,
+                                info.disabled))
+
+    def test_not_instantiable(self):
+        self.assertRaises(TypeError, type(sys.pythonplus))
+        with self.assertRaises((TypeError, AttributeError)):
+            sys.pythonplus.version = '9'
+
+    def test_sysconfig_agrees(self):
+        enabled = set(sys.pythonplus.features)
+        self.assertEqual(
+            set((sysconfig.get_config_var('PLUS_FEATURES') or '').split()),
+            enabled)
+        for name, (macro, probe) in FEATURES.items():
+            self.assertEqual(sysconfig.get_config_var(macro),
+                             int(name in enabled), macro)
+
+    def test_pyconfig_records_every_switch(self):
+        with open(sysconfig.get_config_h_filename()) as f:
+            pyconfig = f.read()
+        for name, (macro, probe) in FEATURES.items():
+            value = int(name in sys.pythonplus.features)
+            self.assertIn('#define %s %d\n' % (macro, value), pyconfig)
+
+    def test_features_match_configure_line(self):
+        self.assertEqual(set(sys.pythonplus.features), configured_features())
+
+    def test_switches_change_behaviour(self):
+        for name, (macro, probe) in FEATURES.items():
+            self.assertEqual(probe(), name in sys.pythonplus.features, name)
+
+    def test_version_option(self):
+        p = subprocess.Popen([sys.executable, '-E', '-V'],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = p.communicate()[0]
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(out.startswith('Python %d.%d.%d (PythonPlus %s: '
+                                       % (sys.version_info[:3] +
+                                          (sys.pythonplus.version,))), out)
+        for name in sys.pythonplus.features:
+            self.assertIn(name, out)
+
+    def test_sys_version_unchanged(self):
+        # platform and other tools parse sys.version: keep stock's format.
+        import platform
+        self.assertEqual(platform.python_version(), '2.7.18')
+        self.assertNotIn('PythonPlus', sys.version)
+
+
+def test_main():
+    test_support.run_unittest(PlusInfoTest)
+
+
+if __name__ == '__main__':
+    test_main()

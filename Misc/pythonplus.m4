@@ -1,0 +1,84 @@
+dnl PythonPlus feature switches for configure.ac (m4_include'd there).
+dnl
+dnl   --with-plus=LIST   all (the default), none, or a comma-separated list
+dnl                      read left to right: a feature name turns it on,
+dnl                      -name turns it off, all/none set every feature.
+dnl                      Examples: all,-tight-dict   none,float-reuse
+dnl   --without-plus     the same as --with-plus=none: stock 2.7.18.
+dnl
+dnl Every feature becomes WITH_PLUS_<NAME> = 0 or 1 in pyconfig.h, so that
+dnl extensions built later against the installed headers see the same
+dnl struct layouts.  PLUS_FEATURES (the enabled names) is substituted into
+dnl the Makefile and so reaches sysconfig.  Include/pyplus.h holds the
+dnl defaults for builds without configure.
+dnl
+dnl A tunable is an integer macro with its own --with-plus-NAME=N option;
+dnl left unset, its default comes from Include/pyplus.h.
+
+dnl PLUS_FEATURE(name, MACRO, description)
+AC_DEFUN([PLUS_FEATURE], [
+plus_known="$plus_known $1"
+if plus_selected $1; then
+    plus_value=1
+    PLUS_FEATURES="$PLUS_FEATURES $1"
+else
+    plus_value=0
+fi
+AC_DEFINE_UNQUOTED([$2], [$plus_value], [PythonPlus: $3 (0 or 1).])
+])
+
+dnl PLUS_TUNABLE(option-name, MACRO, description)
+AC_DEFUN([PLUS_TUNABLE], [
+AC_ARG_WITH([$1],
+    AS_HELP_STRING([--with-$1=N], [PythonPlus: $3]),
+    [case $withval in
+        ''|-|?*-*|*[[!0-9-]]*)
+            AC_MSG_ERROR([--with-$1 takes a whole number, not '$withval']) ;;
+     esac
+     AC_DEFINE_UNQUOTED([$2], [$withval], [PythonPlus: $3])])
+])
+
+dnl The feature list.  Each feature issue adds its line here, its default in
+dnl Include/pyplus.h and its row in README.md.
+AC_DEFUN([PLUS_CONFIGURE], [
+AC_ARG_WITH([plus],
+    AS_HELP_STRING([--with-plus=LIST],
+        [PythonPlus features: all (default), none, or a comma-separated
+         list of feature names; -name removes one (e.g. all,-tight-dict)]),
+    [], [with_plus=all])
+case $with_plus in
+    yes) with_plus=all ;;
+    no) with_plus=none ;;
+esac
+plus_words=`echo "$with_plus" | tr ',' ' '`
+plus_selected() {
+    plus_on=no
+    for plus_word in $plus_words; do
+        case $plus_word in
+            all) plus_on=yes ;;
+            none) plus_on=no ;;
+            "$[]1") plus_on=yes ;;
+            "-$[]1") plus_on=no ;;
+        esac
+    done
+    test $plus_on = yes
+}
+plus_known=""
+PLUS_FEATURES=""
+PLUS_FEATURE([float-reuse], [WITH_PLUS_FLOAT_REUSE],
+    [share one float object per integral value in a small range])
+for plus_word in $plus_words; do
+    case " all none $plus_known " in
+        *" ${plus_word#-} "*) ;;
+        *) AC_MSG_ERROR([unknown PythonPlus feature '$plus_word' in --with-plus; known:$plus_known]) ;;
+    esac
+done
+PLUS_FEATURES=`echo $PLUS_FEATURES`
+AC_MSG_CHECKING([for PythonPlus features])
+AC_MSG_RESULT([${PLUS_FEATURES:-none (stock 2.7.18)}])
+AC_SUBST(PLUS_FEATURES)
+PLUS_TUNABLE([plus-float-reuse-min], [PLUS_FLOAT_REUSE_MIN],
+    [smallest integral value shared by float-reuse (default -10)])
+PLUS_TUNABLE([plus-float-reuse-max], [PLUS_FLOAT_REUSE_MAX],
+    [largest integral value shared by float-reuse (default 10)])
+])

@@ -1,0 +1,112 @@
+/* PythonPlus identification: sys.pythonplus and the version banner.
+
+   sys.pythonplus is a struct sequence (like sys.flags):
+       name      "PythonPlus"
+       version   PY_PLUS_VERSION
+       features  tuple of the names of the features compiled in
+       disabled  tuple of the names of the features compiled out
+   The names come from PY_PLUS_FEATURES in Include/pyplus.h, whose switches
+   configure records in pyconfig.h. */
+
+#include "Python.h"
+#include "structseq.h"
+
+static PyTypeObject PlusInfoType;
+
+static PyStructSequence_Field plus_info_fields[] = {
+    {"name", "\"PythonPlus\""},
+    {"version", "PythonPlus version string"},
+    {"features", "names of the PythonPlus features compiled in"},
+    {"disabled", "names of the PythonPlus features compiled out"},
+    {0}
+};
+
+static PyStructSequence_Desc plus_info_desc = {
+    "sys.pythonplus",
+    "PythonPlus build information: version and compiled-in features.",
+    plus_info_fields,
+    4
+};
+
+typedef struct {
+    const char *name;
+    int enabled;
+} plus_feature;
+
+#define PLUS_FEATURE_ENTRY(name, enabled) {name, enabled},
+static const plus_feature plus_features[] = {
+    PY_PLUS_FEATURES(PLUS_FEATURE_ENTRY)
+    {NULL, 0}
+};
+#undef PLUS_FEATURE_ENTRY
+
+/* A tuple of the names of the features whose switch equals `enabled`. */
+static PyObject *
+plus_feature_names(int enabled)
+{
+    PyObject *names = PyList_New(0);
+    PyObject *result;
+    const plus_feature *f;
+
+    if (names == NULL)
+        return NULL;
+    for (f = plus_features; f->name != NULL; f++) {
+        PyObject *name;
+        if (f->enabled != enabled)
+            continue;
+        name = PyString_FromString(f->name);
+        if (name == NULL || PyList_Append(names, name) < 0) {
+            Py_XDECREF(name);
+            Py_DECREF(names);
+            return NULL;
+        }
+        Py_DECREF(name);
+    }
+    result = PyList_AsTuple(names);
+    Py_DECREF(names);
+    return result;
+}
+
+PyObject *
+_PyPlus_GetInfo(void)
+{
+    PyObject *info;
+
+    if (PlusInfoType.tp_name == NULL) {
+        PyStructSequence_InitType(&PlusInfoType, &plus_info_desc);
+        /* Like sys.flags: no new instances from Python code. */
+        PlusInfoType.tp_init = NULL;
+        PlusInfoType.tp_new = NULL;
+    }
+    info = PyStructSequence_New(&PlusInfoType);
+    if (info == NULL)
+        return NULL;
+    PyStructSequence_SET_ITEM(info, 0, PyString_FromString("PythonPlus"));
+    PyStructSequence_SET_ITEM(info, 1, PyString_FromString(PY_PLUS_VERSION));
+    PyStructSequence_SET_ITEM(info, 2, plus_feature_names(1));
+    PyStructSequence_SET_ITEM(info, 3, plus_feature_names(0));
+    if (PyErr_Occurred()) {
+        Py_DECREF(info);
+        return NULL;
+    }
+    return info;
+}
+
+/* What "python -V" and the interactive banner add, with no newline:
+   "PythonPlus 0.1.0: float-reuse, tight-dict". */
+void
+_PyPlus_PrintBanner(FILE *fp)
+{
+    const plus_feature *f;
+    const char *sep = " ";
+
+    fprintf(fp, "PythonPlus %s:", PY_PLUS_VERSION);
+    for (f = plus_features; f->name != NULL; f++) {
+        if (f->enabled) {
+            fprintf(fp, "%s%s", sep, f->name);
+            sep = ", ";
+        }
+    }
+    if (*sep == ' ')
+        fprintf(fp, " no features (stock 2.7.18)");
+}

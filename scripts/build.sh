@@ -1,0 +1,134 @@
+#!/bin/sh
+# Configure, build, test and install one PythonPlus variant.
+#
+#   build.sh build | test | install | baseline
+#
+# Settings come from the environment (the top Makefile exports them):
+#   PLUS            feature list for --with-plus (all, none, a,b,-c ...)
+#   BUILDDIR        build folder (default build/<PLUS>)
+#   PREFIX          installation prefix
+#   JOBS            parallel jobs for make and regrtest
+#   CONFIGURE_ARGS  extra configure arguments (--with-pydebug, tunables)
+#   TESTS           run only these regrtest tests
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+PLUS=${PLUS:-all}
+PREFIX=${PREFIX:-/usr/local}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+CONFIGURE_ARGS=${CONFIGURE_ARGS:-}
+TESTS=${TESTS:-}
+case ${BUILDDIR:-} in
+    "") dir=$top/build/$(echo "$PLUS" | tr , +) ;;
+    /*) dir=$BUILDDIR ;;
+    *) dir=$top/$BUILDDIR ;;
+esac
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# Build the way Debian does, plus an rpath so that the interpreter finds its
+# libpython2.7.so both in the build folder and once installed.
+configure_args() {
+    echo --prefix="$PREFIX" --enable-shared --enable-unicode=ucs4 \
+        --with-system-ffi --with-system-expat --enable-ipv6 "$@" \
+        $CONFIGURE_ARGS
+}
+
+configure_and_make() {
+    # $1: folder, $2: modules that must have been built; the rest:
+    # configure arguments.
+    d=$1
+    required=$2
+    shift 2
+    "$top/scripts/deps.sh" check
+    # ccache, when installed, through its compiler links: CC stays "gcc"
+    # in the installed Makefile.
+    if [ -d /usr/lib/ccache ]; then
+        PATH=/usr/lib/ccache:$PATH
+        export PATH
+    fi
+    # The Makefile turns \$$ORIGIN into a literal $ORIGIN for the linker.
+    ldflags="LDFLAGS=-Wl,-rpath,\\\$\$ORIGIN:$PREFIX/lib"
+    if [ ! -f "$d/Makefile" ] || [ "$d/configure" -nt "$d/config.status" ] ||
+        [ "$(cat "$d/.plus-configure" 2>/dev/null)" != "$* $ldflags" ]; then
+        echo "build.sh: configuring $d"
+        rm -f "$d/.plus-configure"
+        (cd "$d" && ./configure "$@" "$ldflags" > configure.log 2>&1) ||
+            die "configure failed in $d: see $d/configure.log"
+        echo "$* $ldflags" > "$d/.plus-configure"
+    fi
+    echo "build.sh: building $d (make -j$JOBS, log in $d/make.log)"
+    (cd "$d" && make -j"$JOBS" > make.log 2>&1) ||
+        { tail -n 30 "$d/make.log" >&2; die "make failed in $d: see $d/make.log"; }
+    # setup.py only warns about extension modules it could not build.
+    missing=""
+    for m in $required; do
+        (cd "$d" && ./python -E -c "import $m" 2>/dev/null) || missing="$missing $m"
+    done
+    [ -z "$missing" ] ||
+        die "built without:$missing (see $d/make.log; 'make deps' installs the libraries)"
+}
+
+build() {
+    "$top/scripts/tree.sh" sync "$dir"
+    # shellcheck disable=SC2046
+    configure_and_make "$dir" "_hashlib _ssl zlib _ctypes" \
+        $(configure_args --with-plus="$PLUS")
+    echo "build.sh: $dir/python is ready ($("$dir/python" -E -c 'import sys; print " ".join(sys.pythonplus.features) or "no features"'))"
+}
+
+# Run the regression suite in folder $1 and print the counts line.
+run_suite() {
+    d=$1
+    mode=${2:-}
+    cd "$d"
+    if [ -n "$TESTS" ]; then
+        mode=--no-exclusions
+        set -- $TESTS
+    elif [ "$mode" = --no-exclusions ]; then
+        set --
+    else
+        # Tests that fail on stock 2.7.18 built the same way (see the file).
+        set -- -x $(sed -e 's/#.*//' "$top/tests/stock-failures.txt")
+    fi
+    echo "build.sh: running the regression suite in $d (log in $d/test.log)"
+    status=0
+    ./python -Wd -3 -E -tt Lib/test/regrtest.py -j"$JOBS" "$@" \
+        > test.log 2>&1 || status=$?
+    tail -n 40 test.log
+    ./python -E "$top/scripts/test-summary.py" test.log "$top/tests/stock-failures.txt" $mode
+    return $status
+}
+
+tests() {
+    "$top/scripts/tree.sh" sync "$dir"
+    run_suite "$dir"
+}
+
+install() {
+    echo "build.sh: installing $dir into ${DESTDIR:-}$PREFIX"
+    (cd "$dir" && make install > install.log 2>&1) ||
+        { tail -n 30 "$dir/install.log" >&2; die "make install failed: see $dir/install.log"; }
+    echo "build.sh: installed ${DESTDIR:-}$PREFIX/bin/python2.7"
+}
+
+# Pristine upstream, built the same way, no patches and no overlay: the
+# reference for tests/stock-failures.txt.
+baseline() {
+    d=$top/build/upstream
+    if [ ! -f "$d/Makefile" ]; then
+        "$top/scripts/tree.sh" upstream "$d"
+    fi
+    # shellcheck disable=SC2046
+    # Stock 2.7.18 cannot build _hashlib against OpenSSL 3.
+    configure_and_make "$d" "_ssl zlib _ctypes" $(configure_args)
+    run_suite "$d" --no-exclusions
+}
+
+case ${1:-} in
+    build) build ;;
+    test) tests ;;
+    install) install ;;
+    baseline) baseline ;;
+    *) die "usage: build.sh build | test | install | baseline" ;;
+esac
