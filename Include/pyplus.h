@@ -26,10 +26,48 @@
 #define PLUS_FLOAT_REUSE_MAX 10
 #endif
 
-/* The feature table behind sys.pythonplus.features: X(name, switch), in
-   the order of Misc/pythonplus.m4. */
+/* WITH_PLUS_TIGHT_DICT: dicts keep PLUS_DICT_MINSIZE slots in the object
+   (a power of 2; 1 works), grow once PLUS_DICT_LOAD_NUM/PLUS_DICT_LOAD_DEN
+   of the table is used, to PLUS_DICT_GROWTH percent of the entries.  The
+   tunables apply only with the switch on.  Used in Include/dictobject.h
+   and Objects/plus_dict.h. */
+#ifndef WITH_PLUS_TIGHT_DICT
+#define WITH_PLUS_TIGHT_DICT 1
+#endif
+#ifndef PLUS_DICT_MINSIZE
+#define PLUS_DICT_MINSIZE 1
+#endif
+#ifndef PLUS_DICT_LOAD_NUM
+#define PLUS_DICT_LOAD_NUM 4
+#endif
+#ifndef PLUS_DICT_LOAD_DEN
+#define PLUS_DICT_LOAD_DEN 5
+#endif
+#ifndef PLUS_DICT_GROWTH
+#define PLUS_DICT_GROWTH 150
+#endif
+
+/* WITH_PLUS_NO_ZOMBIE_FRAMES: code objects keep no cached frame
+   (co_zombieframe stays NULL); frames come from the bounded free list.
+   Used in Objects/frameobject.c. */
+#ifndef WITH_PLUS_NO_ZOMBIE_FRAMES
+#define WITH_PLUS_NO_ZOMBIE_FRAMES 1
+#endif
+
+/* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
+   X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
-    X("float-reuse", WITH_PLUS_FLOAT_REUSE)
+    X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
+    X("tight-dict", WITH_PLUS_TIGHT_DICT) \
+    X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES)
+
+#define PY_PLUS_TUNABLES(X) \
+    X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \
+    X("PLUS_FLOAT_REUSE_MAX", PLUS_FLOAT_REUSE_MAX) \
+    X("PLUS_DICT_MINSIZE", PLUS_DICT_MINSIZE) \
+    X("PLUS_DICT_LOAD_NUM", PLUS_DICT_LOAD_NUM) \
+    X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
+    X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH)
 
 #ifndef Py_LIMITED_API
 #ifdef __cplusplus

@@ -67,6 +67,10 @@ plus_known=""
 PLUS_FEATURES=""
 PLUS_FEATURE([float-reuse], [WITH_PLUS_FLOAT_REUSE],
     [share one float object per integral value in a small range])
+PLUS_FEATURE([tight-dict], [WITH_PLUS_TIGHT_DICT],
+    [small dict objects, fuller tables, slower table growth])
+PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
+    [no frame cached per code object, only the bounded free list])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;
@@ -81,4 +85,12 @@ PLUS_TUNABLE([plus-float-reuse-min], [PLUS_FLOAT_REUSE_MIN],
     [smallest integral value shared by float-reuse (default -10)])
 PLUS_TUNABLE([plus-float-reuse-max], [PLUS_FLOAT_REUSE_MAX],
     [largest integral value shared by float-reuse (default 10)])
+PLUS_TUNABLE([plus-dict-minsize], [PLUS_DICT_MINSIZE],
+    [tight-dict: slots kept inside a dict object, a power of 2 (default 1)])
+PLUS_TUNABLE([plus-dict-load-num], [PLUS_DICT_LOAD_NUM],
+    [tight-dict: numerator of the max load fraction (default 4)])
+PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
+    [tight-dict: denominator of the max load (default 5)])
+PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
+    [tight-dict: table growth, in percent of the entries (default 150)])
 ])

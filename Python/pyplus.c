@@ -5,8 +5,9 @@
        version   PY_PLUS_VERSION
        features  tuple of the names of the features compiled in
        disabled  tuple of the names of the features compiled out
-   The names come from PY_PLUS_FEATURES in Include/pyplus.h, whose switches
-   configure records in pyconfig.h. */
+       tunables  dict of the compile-time tunables and their values
+   The tables are PY_PLUS_FEATURES and PY_PLUS_TUNABLES in Include/pyplus.h,
+   whose values configure records in pyconfig.h. */
 
 #include "Python.h"
 #include "structseq.h"
@@ -18,6 +19,7 @@ static PyStructSequence_Field plus_info_fields[] = {
     {"version", "PythonPlus version string"},
     {"features", "names of the PythonPlus features compiled in"},
     {"disabled", "names of the PythonPlus features compiled out"},
+    {"tunables", "PythonPlus compile-time tunables and their values"},
     {0}
 };
 
@@ -25,7 +27,7 @@ static PyStructSequence_Desc plus_info_desc = {
     "sys.pythonplus",
     "PythonPlus build information: version and compiled-in features.",
     plus_info_fields,
-    4
+    5
 };
 
 typedef struct {
@@ -39,6 +41,18 @@ static const plus_feature plus_features[] = {
     {NULL, 0}
 };
 #undef PLUS_FEATURE_ENTRY
+
+typedef struct {
+    const char *name;
+    long value;
+} plus_tunable;
+
+#define PLUS_TUNABLE_ENTRY(name, value) {name, value},
+static const plus_tunable plus_tunables[] = {
+    PY_PLUS_TUNABLES(PLUS_TUNABLE_ENTRY)
+    {NULL, 0}
+};
+#undef PLUS_TUNABLE_ENTRY
 
 /* A tuple of the names of the features whose switch equals `enabled`. */
 static PyObject *
@@ -67,6 +81,27 @@ plus_feature_names(int enabled)
     return result;
 }
 
+static PyObject *
+plus_tunable_values(void)
+{
+    PyObject *values = PyDict_New();
+    const plus_tunable *t;
+
+    if (values == NULL)
+        return NULL;
+    for (t = plus_tunables; t->name != NULL; t++) {
+        PyObject *value = PyInt_FromLong(t->value);
+        if (value == NULL ||
+            PyDict_SetItemString(values, t->name, value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(values);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    return values;
+}
+
 PyObject *
 _PyPlus_GetInfo(void)
 {
@@ -85,6 +120,7 @@ _PyPlus_GetInfo(void)
     PyStructSequence_SET_ITEM(info, 1, PyString_FromString(PY_PLUS_VERSION));
     PyStructSequence_SET_ITEM(info, 2, plus_feature_names(1));
     PyStructSequence_SET_ITEM(info, 3, plus_feature_names(0));
+    PyStructSequence_SET_ITEM(info, 4, plus_tunable_values());
     if (PyErr_Occurred()) {
         Py_DECREF(info);
         return NULL;

@@ -92,6 +92,12 @@ run_suite() {
         set -- -x $(sed -e 's/#.*//' "$top/tests/stock-failures.txt")
     fi
     echo "build.sh: running the regression suite in $d (log in $d/test.log)"
+    # The suite runs without the caller's PYTHON* variables: children that
+    # tests spawn do not get -E (PYTHONDONTWRITEBYTECODE, set on some
+    # machines, breaks test_distutils' byte-compiling tests).
+    for v in $(env | sed -n 's/^\(PYTHON[A-Za-z0-9_]*\)=.*/\1/p'); do
+        unset "$v"
+    done
     status=0
     ./python -Wd -3 -E -tt Lib/test/regrtest.py -j"$JOBS" "$@" \
         > test.log 2>&1 || status=$?

@@ -47,6 +47,9 @@ unpack() {
 }
 
 prepare() {
+    # Always make sure the verified tarball is at hand (fetching it again if
+    # the cache was emptied), even when build/src is up to date.
+    "$top/scripts/fetch-upstream.sh" > /dev/null
     digest=$(inputs_digest)
     if [ -f "$stamp" ]; then
         read -r old_digest old_head < "$stamp"
@@ -76,16 +79,20 @@ run 'make patches' to export them, or 'make clean-src' to drop them"
     printf '%s %s\n' "$digest" "$(git_src rev-parse HEAD)" > "$stamp"
 }
 
-# Copy the prepared tree and our overlay into a build folder.  Files keep
-# their times, so an unchanged file does not trigger a rebuild.
+# Copy the prepared tree and our overlay into a build folder.  Only files
+# whose content differs are copied, and they get the current time: newer
+# than anything built from their old content, so make rebuilds exactly
+# what changed (a copy keeping the source's older time would not be).
 sync_tree() {
     dir=$1
     mkdir -p "$dir"
     # configure and pyconfig.h.in are regenerated in the build folder.
-    rsync -a --exclude=/.git --exclude=/configure --exclude=/pyconfig.h.in \
-        "$src/" "$dir/"
+    rsync -rlp --checksum --exclude=/.git --exclude=/configure \
+        --exclude=/pyconfig.h.in "$src/" "$dir/"
     for d in $overlay_dirs; do
-        [ -d "$top/$d" ] && rsync -a "$top/$d" "$dir/"
+        if [ -d "$top/$d" ]; then
+            rsync -rlp --checksum "$top/$d" "$dir/"
+        fi
     done
     inputs=$(cat "$dir/configure.ac" "$dir/aclocal.m4" "$dir"/Misc/*.m4 |
              sha256sum | cut -d' ' -f1)

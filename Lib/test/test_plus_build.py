@@ -18,8 +18,20 @@ from test import test_support
 def _float_reuse_probe():
     return float('2') is float('2')
 
+def _tight_dict_probe():
+    # An empty stock dict keeps 8 slots inside the object.
+    return sys.getsizeof({}) < sys.getsizeof(set())
+
+def _no_zombie_frames_probe():
+    from test.test_plus_no_zombie_frames import \
+        frame_is_reused_across_functions
+    return frame_is_reused_across_functions()
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
+    'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
+    'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
+                         _no_zombie_frames_probe),
 }
 
 
@@ -57,8 +69,12 @@ class PlusInfoTest(unittest.TestCase):
         self.assertEqual(set(info.features) & set(info.disabled), set())
         self.assertEqual(set(info.features) | set(info.disabled),
                          set(FEATURES))
+        self.assertIsInstance(info.tunables, dict)
+        for name, value in info.tunables.items():
+            self.assertTrue(name.startswith('PLUS_'), name)
+            self.assertIsInstance(value, int)
         self.assertEqual(info, (info.name, info.version, info.features,
-                                info.disabled))
+                                info.disabled, info.tunables))
 
     def test_not_instantiable(self):
         self.assertRaises(TypeError, type(sys.pythonplus))
@@ -80,6 +96,13 @@ class PlusInfoTest(unittest.TestCase):
         for name, (macro, probe) in FEATURES.items():
             value = int(name in sys.pythonplus.features)
             self.assertIn('#define %s %d\n' % (macro, value), pyconfig)
+
+    def test_tunables_given_to_configure_are_recorded(self):
+        for option, value in re.findall(r"--with-plus-([a-z-]+)=(-?\d+)",
+                                        sysconfig.get_config_var('CONFIG_ARGS')):
+            name = 'PLUS_' + option.replace('-', '_').upper()
+            self.assertEqual(sys.pythonplus.tunables[name], int(value))
+            self.assertEqual(sysconfig.get_config_var(name), int(value))
 
     def test_features_match_configure_line(self):
         self.assertEqual(set(sys.pythonplus.features), configured_features())

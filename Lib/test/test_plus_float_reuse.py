@@ -7,14 +7,13 @@ import math
 import pickle
 import struct
 import sys
-import sysconfig
 import unittest
 
 from test import test_support
 
 ENABLED = 'float-reuse' in sys.pythonplus.features
-LOW = sysconfig.get_config_var('PLUS_FLOAT_REUSE_MIN') or -10
-HIGH = sysconfig.get_config_var('PLUS_FLOAT_REUSE_MAX') or 10
+LOW = sys.pythonplus.tunables['PLUS_FLOAT_REUSE_MIN']
+HIGH = sys.pythonplus.tunables['PLUS_FLOAT_REUSE_MAX']
 
 
 def makers(value):

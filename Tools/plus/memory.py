@@ -1,0 +1,146 @@
+#!/usr/bin/env python
+"""Memory benchmark: a stock build against PythonPlus builds, in one run.
+
+usage: memory.py [--repeat N] [NAME=PYTHON ...]
+
+The first interpreter is the reference (default: stock=build/none/python
+and plus=build/all/python, relative to the repository).  Every workload runs
+in a fresh process of each interpreter, N times (default 3), and the table
+gives the median and the ratio to the reference:
+
+  getsizeof    sys.getsizeof(dict((j, j) for j in range(i))), i = 0..20
+  config       RSS growth of a game configuration table: 200000 rows, each a
+               dict of 8 keys holding ints, short strings and floats parsed
+               from text, about half of the floats integral in -10..10
+  instances    RSS growth of 200000 small instances (3 attributes each)
+  functions    RSS after importing a part of the stdlib and running 20000
+               distinct functions once each (frames kept per code object)
+
+Runs with Python 2 or 3; the interpreters measured must be Python 2.7.
+"""
+from __future__ import print_function
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+# Runs inside the measured interpreter: prints one number.
+CHILD = r'''
+import gc, random, sys
+
+def rss():
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) * 1024
+
+def config_table():
+    rng = random.Random(2026)
+    kinds = ['sword', 'shield', 'potion', 'armor', 'ring']
+    def number():
+        if rng.random() < 0.5:
+            return float('%d' % rng.randint(-10, 10))
+        return float('%.3f' % rng.uniform(-100, 100))
+    rows = []
+    for i in range(200000):
+        rows.append({'id': i, 'name': 'item%d' % i, 'kind': kinds[i % 5],
+                     'level': rng.randint(0, 300), 'x': number(),
+                     'y': number(), 'scale': number(), 'weight': number()})
+    return rows
+
+class Small(object):
+    def __init__(self, i):
+        self.ident = i
+        self.name = 'n'
+        self.parent = None
+
+def instances():
+    return [Small(i) for i in range(200000)]
+
+STDLIB = ('json', 'decimal', 'collections', 'logging', 'urllib2',
+          'xml.dom.minidom', 'email.parser', 'httplib', 'pickle', 'csv',
+          'difflib', 'argparse', 'tarfile', 'zipfile', 'sqlite3', 'unittest',
+          'pydoc', 'inspect', 'threading', 'SocketServer', 'cookielib',
+          'smtplib', 'ftplib', 'optparse', 'ConfigParser', 'shelve',
+          'fractions', 'textwrap', 'calendar', 'pdb')
+
+def functions():
+    for name in STDLIB:
+        __import__(name)
+    held = []
+    for block in range(40):
+        namespace = {}
+        source = '\n'.join(
+            'def f%d(a, b=%d):\n    x = [a, b, %d]\n    y = x * 2\n'
+            '    return len(y)' % (i, i, block) for i in range(500))
+        exec(compile(source, '<block%d>' % block, 'exec'), namespace)
+        for i in range(500):
+            namespace['f%d' % i](i)
+        held.append(namespace)
+    return held
+
+what = sys.argv[1]
+if what == 'getsizeof':
+    print(' '.join(str(sys.getsizeof(dict((j, j) for j in range(i))))
+                   for i in range(21)))
+elif what == 'functions':
+    held = functions()
+    gc.collect()
+    print(rss())
+else:
+    gc.collect()
+    before = rss()
+    data = {'config': config_table, 'instances': instances}[what]()
+    gc.collect()
+    print(rss() - before)
+'''
+
+WORKLOADS = ('config', 'instances', 'functions')
+
+
+def run(python, what):
+    out = subprocess.check_output([python, '-E', '-S', '-c', CHILD, what])
+    return out.decode().split()
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def main(argv):
+    repeat = 3
+    if argv[:1] == ['--repeat']:
+        repeat = int(argv[1])
+        argv = argv[2:]
+    pythons = [tuple(arg.split('=', 1)) for arg in argv] or [
+        ('stock', os.path.join(ROOT, 'build', 'none', 'python')),
+        ('plus', os.path.join(ROOT, 'build', 'all', 'python'))]
+    names = [name for name, path in pythons]
+    ref = names[0]
+    print('interpreters: ' + ', '.join('%s=%s' % p for p in pythons))
+
+    print('\nsys.getsizeof(dict((j, j) for j in range(i))), bytes')
+    print('%4s' % 'i' + ''.join('%12s' % n for n in names))
+    sizes = dict((name, run(path, 'getsizeof')) for name, path in pythons)
+    for i in range(21):
+        print('%4d' % i + ''.join('%12s' % sizes[n][i] for n in names))
+
+    print('\nmemory, median of %d runs, MB (ratio to %s)' % (repeat, ref))
+    print('%-12s' % 'workload' + ''.join('%20s' % n for n in names))
+    for what in WORKLOADS:
+        results = {}
+        for name, path in pythons:
+            results[name] = median([int(run(path, what)[0])
+                                    for r in range(repeat)])
+        print('%-12s' % what + ''.join(
+            '%20s' % ('%.1f (%.2fx)' % (results[n] / 1e6,
+                                        float(results[n]) / results[ref]))
+            for n in names))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
