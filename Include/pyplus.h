@@ -54,12 +54,19 @@
 #define WITH_PLUS_NO_ZOMBIE_FRAMES 1
 #endif
 
+/* WITH_PLUS_LAZY_IMPORT: the opt-in on-demand importer Lib/lazyimport.py
+   may be used (it refuses to import when this is 0).  No C code. */
+#ifndef WITH_PLUS_LAZY_IMPORT
+#define WITH_PLUS_LAZY_IMPORT 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
-    X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES)
+    X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
+    X("lazy-import", WITH_PLUS_LAZY_IMPORT)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \

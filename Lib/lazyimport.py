@@ -61,7 +61,10 @@ Caveats:
 * isinstance(mod, types.ModuleType) is true for a proxy, but type(mod) is
   LazyModule until the name has been rebound to the real module.
 * Code that checks ``sys.modules[name] is mod`` or keeps references to
-  modules sees the proxy before first use.  After the load only
+  modules sees the proxy before first use.  For example
+  ``import pkg.mod; doctest.DocTestSuite(pkg.mod)`` hands doctest the
+  proxy, and doctest's identity checks then find no tests: bypass such
+  modules or pass lazyimport.force(pkg.mod).  After the load only
   sys.modules, the importing namespace (module globals, class bodies,
   exec namespaces; not function locals) and the parent package attribute
   are rebound; other references keep the proxy, which forwards to the
@@ -69,10 +72,14 @@ Caveats:
 * __name__, __class__ and, for packages, __path__ are answered without
   loading; __path__ is then the finder's guess and the real one may
   differ (e.g. pkgutil.extend_path).  repr() does not load either.
+* A SyntaxError in a lazily imported module, like any other error,
+  appears at first use, not at the import statement.
 * hasattr() hides load errors, as it hides all errors in Python 2.
 * Code that walks sys.modules reading attributes (inspect.getmodule,
-  pickle.whichmodule) loads every pending proxy it meets; C code that
-  reads a module's dict directly sees the proxy's nearly empty dict.
+  pickle.whichmodule) loads every pending proxy it meets; done with
+  itervalues() or iteritems() this can fail with "dictionary changed
+  size during iteration", as those loads add modules.  C code that reads
+  a module's dict directly sees the proxy's nearly empty dict.
 * A module imported for its side effects (registering codecs, plugins,
   atexit handlers) does nothing until first use: bypass it.
 * The memory function runs with the import lock held; it should not
@@ -239,15 +246,16 @@ def _load(proxy):
             del sys.modules[name]
         try:
             real = _real_import(name)
-        except:
+        except:                     # anything, even old-style: re-raised
             exc_type, exc, tb = sys.exc_info()
             finder.note_failure(name, exc_type, exc)
             raise exc_type, exc, tb
-        if memory is not None:
-            finder.note_memory(name, memory() - before)
         _base_setattr(proxy, '_lazy_real', real)
         finder.note_loaded(name)
         _rebind(proxy, real, keep=True)
+        # Last, so that a faulty memory function leaves the module loaded.
+        if memory is not None:
+            finder.note_memory(name, memory() - before)
         return real
     finally:
         imp.release_lock()
@@ -378,8 +386,13 @@ class _LazyFinder(object):
         self.failed.pop(name, None)
 
     def note_failure(self, name, exc_type, exc):
+        # Called while the real error is pending: must not raise itself.
+        try:
+            text = str(exc)
+        except Exception:
+            text = repr(exc)
         self.failed[name] = '%s: %s' % (getattr(exc_type, '__name__',
-                                                exc_type), exc)
+                                                exc_type), text)
 
     def note_memory(self, name, used):
         self.memory_used[name] = used

@@ -71,6 +71,8 @@ PLUS_FEATURE([tight-dict], [WITH_PLUS_TIGHT_DICT],
     [small dict objects, fuller tables, slower table growth])
 PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
+PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
+    [the opt-in on-demand importer Lib/lazyimport.py])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;

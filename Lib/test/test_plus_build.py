@@ -27,11 +27,19 @@ def _no_zombie_frames_probe():
         frame_is_reused_across_functions
     return frame_is_reused_across_functions()
 
+def _lazy_import_probe():
+    try:
+        import lazyimport
+    except ImportError:
+        return False
+    return True
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
+    'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
 }
 
 

@@ -523,6 +523,22 @@ class ReportTest(LazyTestCase):
         self.assertRegexpMatches(lazyimport.format_report(),
                                  r'lzt_mem1 +600 bytes')
 
+    def test_failing_memory_query(self):
+        self.module('lzt_mem.py')
+        readings = [100]
+
+        def memory():
+            if readings:
+                return readings.pop()
+            raise OSError('probe broke')
+        lazyimport.install(memory=memory)
+        proxy = self.execute('import lzt_mem')['lzt_mem']
+        self.assertRaises(OSError, getattr, proxy, 'VALUE')
+        # The probe's error surfaces, but the module itself is loaded.
+        self.assertFalse(lazyimport.is_lazy(proxy))
+        self.assertEqual(proxy.VALUE, 42)
+        self.assertEqual(self.log, ['lzt_mem'])
+
 
 @needs_lazy
 class ErrorTest(LazyTestCase):
@@ -553,6 +569,13 @@ class ErrorTest(LazyTestCase):
         self.assertEqual(self.log, ['lzt_err', 'lzt_err'])
         self.assertEqual(lazyimport.report()['failed'],
                          {'lzt_err': 'ValueError: boom'})
+
+    def test_error_message_that_str_cannot_encode(self):
+        path = self.module('lzt_err.py', "raise ValueError(u'caf\\xe9')\n")
+        lazyimport.install()
+        proxy = self.execute('import lzt_err')['lzt_err']
+        self.assertFailsAt(ValueError, proxy, path, 3)
+        self.assertIn('lzt_err', lazyimport.report()['failed'])
 
     def test_import_error_inside_module(self):
         path = self.module('lzt_err.py', 'import lzt_no_such_module_at_all\n')

@@ -103,6 +103,10 @@ class Colliding(object):
         return isinstance(other, Colliding) and self.value == other.value
     def __ne__(self, other):
         return not self == other
+    def __lt__(self, other):
+        return self.value < other.value
+    def __repr__(self):
+        return 'Colliding(%r)' % self.value
 
 
 class SemanticsTest(unittest.TestCase):
