@@ -43,9 +43,14 @@ configure_and_make() {
     "$top/scripts/deps.sh" check
     # ccache, when installed, through its compiler links: CC stays "gcc"
     # in the installed Makefile.
+    # Paths relative to the build folder and no hashing of the current
+    # folder let variants (build/none, build/all, ...) share the cache for
+    # every file whose preprocessed text their switches leave alone.
     if [ -d /usr/lib/ccache ]; then
         PATH=/usr/lib/ccache:$PATH
-        export PATH
+        CCACHE_BASEDIR=$d
+        CCACHE_NOHASHDIR=1
+        export PATH CCACHE_BASEDIR CCACHE_NOHASHDIR
     fi
     # The Makefile turns \$$ORIGIN into a literal $ORIGIN for the linker.
     ldflags="LDFLAGS=-Wl,-rpath,\\\$\$ORIGIN:$PREFIX/lib"

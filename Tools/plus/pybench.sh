@@ -9,7 +9,9 @@
 # The two interpreters alternate, ROUNDS times each, so that a change in the
 # machine's load hits both; the best total of each is compared (pybench's
 # minimum-time convention), and pybench's per-test comparison of the last
-# pair is kept in build/pybench-compare.txt.  Run it on a quiet machine.
+# pair is kept in build/pybench-compare.txt.  pybench times with
+# time.clock, the process's CPU time, so that other work on the machine
+# counts less; a quiet machine still gives the steadiest numbers.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +32,7 @@ i=1
 while [ "$i" -le "$rounds" ]; do
     for which in stock plus; do
         if [ "$which" = stock ]; then py=$stock; else py=$plus; fi
-        "$py" -E "$bench" -f "$out/$which.pybench" > "$out/$which.txt" 2>&1
+        "$py" -E "$bench" --timer time.clock -f "$out/$which.pybench" > "$out/$which.txt" 2>&1
         t=$(total "$out/$which.txt")
         echo "round $i $which: ${t}ms"
         if [ "$which" = stock ]; then
