@@ -13,16 +13,49 @@ using them keep their stock code path otherwise:
   closing_iterencode(iterencode, o)
       iterate over iterencode(o, 0), then close() the function: json's
       _make_iterencode closures refer to each other through their cells.
+  unlink_on_death(od, root)
+      a weak reference to the OrderedDict 'od' that, when od dies, empties
+      the lists of its doubly-linked list (root, and every node from it),
+      a cycle otherwise left for the collector by every OrderedDict
+      (namedtuple._asdict, ConfigParser, json's object_pairs_hook).
+      OrderedDict.clear() points the old links back to the root instead
+      of to each other, so that iterations in progress end as in stock.
 """
 import sys as _sys
+from _weakref import ref as _ref
 from operator import itemgetter as _itemgetter
-from opcode import opmap as _opmap
 
 _features = getattr(getattr(_sys, 'pythonplus', None), 'features', ())
 ENABLED = 'gc-free-stdlib' in _features
 
 namedtuple_class = None
 closing_iterencode = None
+unlink_on_death = None
+
+
+# -- OrderedDict -----------------------------------------------------------
+
+def _unlink(unlinker):
+    # Called when the OrderedDict dies, its dict (and the unlinker) still
+    # alive, so no iterator is left.  Each link is [prev, next, key]; an
+    # emptied one ends the walk.
+    link = unlinker.root
+    while link:
+        following = link[1]
+        del link[:]
+        link = following
+
+
+class _Unlinker(_ref):
+    __slots__ = ('root',)
+
+    def __new__(cls, od, root):
+        self = _ref.__new__(cls, od, _unlink)
+        self.root = root
+        return self
+
+    def __init__(self, od, root):
+        _ref.__init__(self, od, _unlink)
 
 
 # -- json ------------------------------------------------------------------
@@ -111,6 +144,7 @@ def _method(template, replacements):
 
 def _new_method(typename, field_names, doc):
     """__new__(_cls, <fields>): _tuple.__new__(_cls, (<fields>))."""
+    from opcode import opmap as _opmap
     n = len(field_names)
     ops = [_opmap['LOAD_GLOBAL'], 0, 0, _opmap['LOAD_ATTR'], 1, 0]
     for i in range(n + 1):
@@ -164,5 +198,6 @@ def _namedtuple_class(typename, field_names):
 
 if ENABLED:
     namedtuple_class = _namedtuple_class
+    unlink_on_death = _Unlinker
     if hasattr(_FunctionType, 'close'):
         closing_iterencode = _closing_iterencode

@@ -174,8 +174,8 @@ class FuncCloseTest(unittest.TestCase):
         self.assertIs(c.m(), c)
 
     def test_builtins_and_other_callables_have_no_close(self):
-        for obj in (len, [].append, object.__init__, type,
-                    types.FunctionType, (lambda: 0).__code__):
+        for obj in (len, [].append, object.__init__, type, object(),
+                    (lambda: 0).__code__, sys._getframe()):
             self.assertFalse(hasattr(obj, 'close'), obj)
 
     def test_bad_input(self):

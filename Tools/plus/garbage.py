@@ -24,6 +24,9 @@ would have freed.  0 means the operation's memory went back at once.
   urlparse            urlparse, urlsplit, urljoin, parse_qs
   SocketServer        one request to a TCPServer over loopback
   minidom             xml.dom.minidom.parseString(), then unlink()
+  ElementTree         xml.etree.ElementTree.fromstring(), tostring()
+  OrderedDict         an OrderedDict of 3 items, used and dropped
+  ConfigParser        ConfigParser.readfp() of a small file, get()
 
 Runs with Python 2 or 3; the interpreters measured must be Python 2.7.
 """
@@ -164,6 +167,22 @@ def minidom():
     doc.toxml()
     doc.unlink()
 
+def elementtree():
+    import xml.etree.ElementTree as ET
+    ET.tostring(ET.fromstring('<a><b x="1">t</b><c/></a>'))
+
+def ordereddict():
+    import collections
+    od = collections.OrderedDict([(1, 'a'), (2, 'b'), (3, 'c')])
+    od[4] = 'd'
+    del od[1]
+
+def configparser():
+    import ConfigParser, StringIO
+    c = ConfigParser.ConfigParser()
+    c.readfp(StringIO.StringIO('[s]\na = 1\nb = %(a)s\n'))
+    c.get('s', 'b')
+
 OPERATIONS = [
     ('json round-trip', json_round_trip), ('json indent', json_indent),
     ('json dump', json_dump), ('namedtuple class', namedtuple_class),
@@ -171,7 +190,9 @@ OPERATIONS = [
     ('re.compile', re_compile), ('logging record', logging_record),
     ('exception logged', exception_logged),
     ('thread start/join', thread_start_join), ('urlparse', urlparse_op),
-    ('SocketServer', socketserver), ('minidom', minidom)]
+    ('SocketServer', socketserver), ('minidom', minidom),
+    ('ElementTree', elementtree), ('OrderedDict', ordereddict),
+    ('ConfigParser', configparser)]
 
 for name, operation in OPERATIONS:
     operation()
