@@ -28,6 +28,10 @@ would have freed.  0 means the operation's memory went back at once.
   OrderedDict         an OrderedDict of 3 items, used and dropped
   ConfigParser        ConfigParser.readfp() of a small file, get()
 
+A second table times collections.namedtuple('Row', 'a b c d') (best of 5
+runs of 200 calls, microseconds per call, ratio to the reference), which
+gc-free-stdlib makes without exec.
+
 Runs with Python 2 or 3; the interpreters measured must be Python 2.7.
 """
 from __future__ import print_function
@@ -194,6 +198,13 @@ OPERATIONS = [
     ('ElementTree', elementtree), ('OrderedDict', ordereddict),
     ('ConfigParser', configparser)]
 
+if sys.argv[1:] == ['namedtuple-time']:
+    import collections, timeit
+    best = min(timeit.repeat(lambda: collections.namedtuple('Row', 'a b c d'),
+                             repeat=5, number=200))
+    print('%.1f' % (best / 200 * 1e6))
+    sys.exit(0)
+
 for name, operation in OPERATIONS:
     operation()
     operation()
@@ -206,8 +217,8 @@ for name, operation in OPERATIONS:
 '''
 
 
-def run(python):
-    out = subprocess.check_output([python, '-E', '-c', CHILD])
+def run(python, *args):
+    out = subprocess.check_output([python, '-E', '-c', CHILD] + list(args))
     return [line.split('|') for line in out.decode().splitlines()]
 
 
@@ -223,6 +234,14 @@ def main(argv):
     for i, (operation, count) in enumerate(results[names[0]]):
         print('%-20s' % operation +
               ''.join('%10s' % results[n][i][1] for n in names))
+    times = dict((name, float(run(path, 'namedtuple-time')[0][0]))
+                 for name, path in pythons)
+    print('\nnamedtuple creation, microseconds per call (ratio to %s)'
+          % names[0])
+    print('%-20s' % '' + ''.join('%16s' % n for n in names))
+    print('%-20s' % "namedtuple('Row')" + ''.join(
+        '%16s' % ('%.0f (%.2fx)' % (times[n], times[n] / times[names[0]]))
+        for n in names))
     return 0
 
 
