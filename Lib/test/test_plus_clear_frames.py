@@ -193,6 +193,40 @@ class FrameClearTest(unittest.TestCase):
         finally:
             gc.enable()
 
+    def test_threads_stress(self):
+        # Threads clearing their own tracebacks and each other's frames.
+        frames = []
+        errors = []
+        stop = threading.Event()
+        def worker():
+            try:
+                me = sys._getframe()
+                frames.append(me)
+                for i in range(200):
+                    log = []
+                    tb = caught_traceback(log)
+                    traceback.clear_frames(tb)
+                    if log[0]() is not None:
+                        errors.append('not cleared')
+                    for f in list(frames):
+                        try:
+                            f.clear()
+                        except RuntimeError:
+                            pass
+                        else:
+                            if f is me:
+                                errors.append('cleared my own frame')
+                frames.remove(me)
+            except Exception as e:
+                errors.append(e)
+        threads = [threading.Thread(target=worker) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertEqual(errors, [])
+
     def test_bad_arguments(self):
         f = caught_traceback([]).tb_frame
         self.assertRaises(TypeError, f.clear, 1)
