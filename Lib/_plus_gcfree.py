@@ -133,16 +133,18 @@ def _recode(code, consts, argcount=None, nlocals=None, stacksize=None,
                      code.co_cellvars)
 
 
-def _method(template, replacements):
+def _method(template, module, replacements):
     """A new function of 'template''s code with constants replaced."""
     code = template.__code__
     consts = tuple([replacements.get(c, c) if type(c) in (str, int, tuple)
                     else c for c in code.co_consts])
-    return _FunctionType(_recode(code, consts), globals(), template.__name__,
-                         template.__defaults__)
+    function = _FunctionType(_recode(code, consts), globals(),
+                             template.__name__, template.__defaults__)
+    function.__module__ = module        # as the exec'd template's methods
+    return function
 
 
-def _new_method(typename, field_names, doc):
+def _new_method(typename, field_names, module, doc):
     """__new__(_cls, <fields>): _tuple.__new__(_cls, (<fields>))."""
     from opcode import opmap as _opmap
     n = len(field_names)
@@ -156,7 +158,9 @@ def _new_method(typename, field_names, doc):
                    codestring=''.join(map(chr, ops)),
                    names=('_tuple', '__new__'),
                    varnames=('_cls',) + field_names, lnotab='')
-    return _FunctionType(code, globals(), '__new__')
+    function = _FunctionType(code, globals(), '__new__')
+    function.__module__ = module
+    return function
 
 
 def _namedtuple_class(typename, field_names):
@@ -167,27 +171,28 @@ def _namedtuple_class(typename, field_names):
     n = len(field_names)
     arg_list = repr(field_names).replace("'", "")[1:-1]
     repr_fmt = ', '.join(['%s=%%r' % name for name in field_names])
+    module = 'namedtuple_%s' % typename
     namespace = {
         '__doc__': '%s(%s)' % (typename, arg_list),
-        '__module__': 'namedtuple_%s' % typename,
+        '__module__': module,
         '__slots__': (),
         '_fields': field_names,
-        '__new__': _new_method(typename, field_names,
+        '__new__': _new_method(typename, field_names, module,
             'Create new instance of %s(%s)' % (typename, arg_list)),
-        '_make': classmethod(_method(_make, {
+        '_make': classmethod(_method(_make, module, {
             '\0doc': 'Make a new %s object from a sequence or iterable'
                      % typename,
             _N: n,
             '\0expected': 'Expected %d arguments, got %%d' % n})),
-        '__repr__': _method(__repr__, {
+        '__repr__': _method(__repr__, module, {
             '\0repr': '%s(%s)' % (typename, repr_fmt)}),
-        '_asdict': _method(_asdict, {}),
-        '_replace': _method(_replace, {
+        '_asdict': _method(_asdict, module, {}),
+        '_replace': _method(_replace, module, {
             '\0doc': 'Return a new %s object replacing specified fields '
                      'with new values' % typename,
             _F: field_names}),
-        '__getnewargs__': _method(__getnewargs__, {}),
-        '__getstate__': _method(__getstate__, {}),
+        '__getnewargs__': _method(__getnewargs__, module, {}),
+        '__getstate__': _method(__getstate__, module, {}),
     }
     namespace['__dict__'] = property(namespace['_asdict'])
     for index, name in enumerate(field_names):

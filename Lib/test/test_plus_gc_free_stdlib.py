@@ -90,6 +90,8 @@ class NamedtupleTest(unittest.TestCase):
                 if inspect.ismethod(a) or inspect.isfunction(a):
                     self.assertEqual(inspect.getargspec(a),
                                      inspect.getargspec(b), name)
+                    self.assertEqual(a.__module__, b.__module__, name)
+                    self.assertEqual(a.__name__, b.__name__, name)
             self.assertEqual(inspect.getargspec(new.__new__),
                              inspect.getargspec(old.__new__))
             self.assertFalse(hasattr(new(*range(len(new._fields))),
