@@ -19,7 +19,10 @@ using them keep their stock code path otherwise:
       a cycle otherwise left for the collector by every OrderedDict
       (namedtuple._asdict, ConfigParser, json's object_pairs_hook).
       OrderedDict.clear() points the old links back to the root instead
-      of to each other, so that iterations in progress end as in stock.
+      of to each other (a forward iteration in progress goes on as in
+      stock; a reversed one stops).
+  ENABLED
+      whether the feature is on (ElementTree's XMLParser.close() reads it).
 """
 import sys as _sys
 from _weakref import ref as _ref
