@@ -193,6 +193,32 @@ class FrameClearTest(unittest.TestCase):
         finally:
             gc.enable()
 
+    def test_from_a_tracer(self):
+        # While a line tracer runs, the traced frame has its value stack
+        # published (f_stacktop set): it is executing all the same.
+        seen = []
+        def tracer(frame, event, arg):
+            if frame.f_code is traced.__code__ and event == 'line':
+                try:
+                    frame.clear()
+                except RuntimeError as e:
+                    seen.append(str(e))
+                else:
+                    seen.append('cleared')
+            return tracer
+        def traced():
+            a = [1, 2]
+            return sum(x for x in a) + len(a)
+        old = sys.gettrace()
+        sys.settrace(tracer)
+        try:
+            result = traced()
+        finally:
+            sys.settrace(old)
+        self.assertEqual(result, 5)
+        self.assertTrue(seen)
+        self.assertEqual(set(seen), set(['cannot clear an executing frame']))
+
     def test_threads_stress(self):
         # Threads clearing their own tracebacks and each other's frames.
         frames = []

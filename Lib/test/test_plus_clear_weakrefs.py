@@ -144,6 +144,18 @@ class ClearWeakrefsTest(unittest.TestCase):
         self.assertIsNone(keep())
         self.assertEqual(weakref.clear_weakrefs(o), 1)
 
+    def test_reentrant_callback(self):
+        o = Obj()
+        counts = []
+        def callback(ref):
+            fresh = weakref.ref(o)
+            counts.append(weakref.clear_weakrefs(o))
+            self.assertIsNone(fresh())
+        refs = [weakref.ref(o, callback) for i in range(3)]
+        self.assertEqual(weakref.clear_weakrefs(o), 3)
+        self.assertEqual(counts, [1, 1, 1])
+        self.assertEqual(weakref.getweakrefcount(o), 0)
+
     def test_failing_callback(self):
         o = Obj()
         calls = []
