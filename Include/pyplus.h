@@ -60,13 +60,43 @@
 #define WITH_PLUS_LAZY_IMPORT 1
 #endif
 
+/* WITH_PLUS_FUNC_CLOSE: function.close() empties the cells of the
+   function's closure.  Objects/plus_func_close.h. */
+#ifndef WITH_PLUS_FUNC_CLOSE
+#define WITH_PLUS_FUNC_CLOSE 1
+#endif
+
+/* WITH_PLUS_CLEAR_WEAKREFS: weakref.clear_weakrefs(obj) clears the weak
+   references to a live object.  Objects/plus_weakref.h,
+   Modules/plus_weakref_module.h. */
+#ifndef WITH_PLUS_CLEAR_WEAKREFS
+#define WITH_PLUS_CLEAR_WEAKREFS 1
+#endif
+
+/* WITH_PLUS_CLEAR_FRAMES: frame.clear() (Python 3.4 semantics), used by
+   traceback.clear_frames().  Objects/plus_frame_clear.h. */
+#ifndef WITH_PLUS_CLEAR_FRAMES
+#define WITH_PLUS_CLEAR_FRAMES 1
+#endif
+
+/* WITH_PLUS_GC_FREE_STDLIB: stdlib paths that leave no reference cycles
+   (collections.namedtuple without exec, json's encoder closures closed).
+   No C code: Lib/ reads sys.pythonplus.features. */
+#ifndef WITH_PLUS_GC_FREE_STDLIB
+#define WITH_PLUS_GC_FREE_STDLIB 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
-    X("lazy-import", WITH_PLUS_LAZY_IMPORT)
+    X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
+    X("func-close", WITH_PLUS_FUNC_CLOSE) \
+    X("clear-weakrefs", WITH_PLUS_CLEAR_WEAKREFS) \
+    X("clear-frames", WITH_PLUS_CLEAR_FRAMES) \
+    X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \

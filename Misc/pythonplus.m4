@@ -73,6 +73,14 @@ PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
     [the opt-in on-demand importer Lib/lazyimport.py])
+PLUS_FEATURE([func-close], [WITH_PLUS_FUNC_CLOSE],
+    [function.close() empties the cells of its closure])
+PLUS_FEATURE([clear-weakrefs], [WITH_PLUS_CLEAR_WEAKREFS],
+    [weakref.clear_weakrefs() clears the weak references to a live object])
+PLUS_FEATURE([clear-frames], [WITH_PLUS_CLEAR_FRAMES],
+    [frame.clear() and traceback.clear_frames()])
+PLUS_FEATURE([gc-free-stdlib], [WITH_PLUS_GC_FREE_STDLIB],
+    [stdlib paths (namedtuple, json) that leave no reference cycles])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;

@@ -34,12 +34,32 @@ def _lazy_import_probe():
         return False
     return True
 
+def _func_close_probe():
+    return hasattr(lambda: 0, 'close')
+
+def _clear_weakrefs_probe():
+    import weakref
+    return hasattr(weakref, 'clear_weakrefs')
+
+def _clear_frames_probe():
+    return hasattr(sys._getframe(), 'clear')
+
+def _gc_free_stdlib_probe():
+    # namedtuple's methods come from prepared code, not an exec'd string.
+    import collections
+    return (collections.namedtuple('Probe', 'x').__new__.__code__.co_filename
+            != '<string>')
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
+    'func-close': ('WITH_PLUS_FUNC_CLOSE', _func_close_probe),
+    'clear-weakrefs': ('WITH_PLUS_CLEAR_WEAKREFS', _clear_weakrefs_probe),
+    'clear-frames': ('WITH_PLUS_CLEAR_FRAMES', _clear_frames_probe),
+    'gc-free-stdlib': ('WITH_PLUS_GC_FREE_STDLIB', _gc_free_stdlib_probe),
 }
 
 
