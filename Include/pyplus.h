@@ -60,13 +60,23 @@
 #define WITH_PLUS_LAZY_IMPORT 1
 #endif
 
+/* WITH_PLUS_GILSTATE_CACHE: a thread that Python did not create keeps the
+   thread state that its outermost PyGILState_Ensure() made, instead of
+   losing it at the matching PyGILState_Release(); it is freed when the
+   thread exits or at Py_Finalize.  Used in Python/pystate.c and
+   Python/plus_gilstate.h. */
+#ifndef WITH_PLUS_GILSTATE_CACHE
+#define WITH_PLUS_GILSTATE_CACHE 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
-    X("lazy-import", WITH_PLUS_LAZY_IMPORT)
+    X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
+    X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \

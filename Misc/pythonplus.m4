@@ -73,6 +73,8 @@ PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
     [the opt-in on-demand importer Lib/lazyimport.py])
+PLUS_FEATURE([gilstate-cache], [WITH_PLUS_GILSTATE_CACHE],
+    [foreign threads keep their thread state between PyGILState calls])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;

@@ -34,12 +34,25 @@ def _lazy_import_probe():
         return False
     return True
 
+def _gilstate_cache_probe():
+    # Only a thread that Python did not create shows the feature; the
+    # probe starts one with a C helper compiled by test_plus_gilstate.
+    # Without a C compiler there is no such thread to watch: then, and
+    # only then, read the compile-time switch.
+    import unittest
+    from test import test_plus_gilstate
+    try:
+        return test_plus_gilstate.local_kept_between_calls()
+    except unittest.SkipTest:
+        return bool(sysconfig.get_config_var('WITH_PLUS_GILSTATE_CACHE'))
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
+    'gilstate-cache': ('WITH_PLUS_GILSTATE_CACHE', _gilstate_cache_probe),
 }
 
 

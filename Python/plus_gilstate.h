@@ -1,0 +1,325 @@
+/* PythonPlus gilstate cache (WITH_PLUS_GILSTATE_CACHE): a thread that
+   Python did not create keeps the thread state that its outermost
+   PyGILState_Ensure() made, between Ensure/Release pairs.
+
+   Design notes
+   ------------
+
+   Stock 2.7 gives such a "foreign" thread (a host's worker, a system
+   thread pool) a new PyThreadState at every outermost Ensure and destroys
+   it at the matching Release: malloc, the head lock, two trips through
+   the lock-protected TLS list of Python/thread.c, clearing and freeing.
+   Its threading.local data is lost at every Release.
+
+   Here the outermost Ensure on a thread with no thread state creates one
+   as before and "adopts" it: a small record (struct plus_gscache), owned
+   by the thread, is stored under a pthread key whose destructor runs when
+   the thread exits.  The outermost Release then only releases the GIL
+   (gilstate_counter drops to 0 and the state stays in the interpreter's
+   list); the next Ensure finds the record with one pthread_getspecific()
+   and takes the GIL.  So threading.local data and current_thread() stay
+   the same for the life of the thread.
+
+   The record outlives its thread state: it is freed only by its thread's
+   destructor (or, after fork(), by the child for threads that are gone),
+   so a record pointer read from the key is always valid; record->tstate
+   is NULL once the state is gone ("detached").  The list of records with
+   a state is protected by cache_mutex, which is never held while taking
+   the GIL or running Python code.
+
+   Deleting a state needs the GIL and runs Python code (PyThreadState_Clear
+   frees its dict and frames), so:
+
+   - Thread exit: the destructor runs without the GIL.  It claims the
+     record (unlinks it, counts itself in cache_exiting), takes the GIL
+     with its own state, clears and deletes the state like stock Release
+     does, then frees the record.
+   - Py_Finalize calls _PyGILState_PlusFinalizing() after the exit
+     functions, while the interpreter still works: it sets cache_finalizing
+     (from then on destructors leave states alone: Py_Finalize keeps the
+     GIL for good, so waiting for it would hang the exiting thread), waits,
+     with the GIL released, for destructors already under way, detaches
+     every record and clears the idle states, so that their threading.local
+     data dies with a working interpreter.  The states themselves are freed
+     by PyInterpreterState_Delete with all others.  A thread alive after
+     Py_Finalize keeps only its (detached) record, freed when it exits; a
+     new Py_Initialize gives it a new state at its next Ensure.
+   - PyThreadState_Delete of an adopted state by anyone else (e.g. a host
+     deleting PyGILState_GetThisThreadState()) detaches its record.
+   - fork(): a pthread_atfork handler holds cache_mutex across the fork; the
+     child frees the records of the threads that did not survive.  Their
+     states stay in the interpreter's list, as stock 2.7 leaves the states
+     of dead Python threads.
+   - Sub-interpreters: PyGILState only ever works with the main
+     interpreter (autoInterpreterState), and so does the cache.
+
+   The key and the atfork handlers are created once per process and never
+   removed: libpython must not be unloaded (dlclose) while threads that
+   called PyGILState_Ensure still run.  Only POSIX threads have the thread
+   exit hook; elsewhere the switch has no effect.
+
+   Included once, by Python/pystate.c. */
+
+#if WITH_PLUS_GILSTATE_CACHE && defined(WITH_THREAD) && \
+    defined(_POSIX_THREADS)
+#define PLUS_GILSTATE_CACHE 1
+
+#include <pthread.h>
+
+typedef struct plus_gscache {
+    PyThreadState *tstate;          /* NULL: detached */
+    struct plus_gscache *prev;      /* in cache_list while tstate != NULL */
+    struct plus_gscache *next;
+} plus_gscache;
+
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cache_key;
+static int cache_key_ready = 0;
+static pthread_mutex_t cache_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
+static plus_gscache *cache_list = NULL;
+static int cache_finalizing = 0;
+static int cache_exiting = 0;       /* destructors deleting a state now */
+
+static void
+cache_link(plus_gscache *rec)
+{
+    rec->prev = NULL;
+    rec->next = cache_list;
+    if (cache_list != NULL) {
+        cache_list->prev = rec;
+    }
+    cache_list = rec;
+}
+
+static void
+cache_unlink(plus_gscache *rec)
+{
+    if (rec->prev != NULL) {
+        rec->prev->next = rec->next;
+    }
+    else {
+        cache_list = rec->next;
+    }
+    if (rec->next != NULL) {
+        rec->next->prev = rec->prev;
+    }
+    rec->prev = rec->next = NULL;
+}
+
+/* The thread-specific-data destructor: the thread is exiting, without
+   the GIL, possibly after Py_Finalize. */
+static void
+cache_thread_exit(void *value)
+{
+    plus_gscache *rec = (plus_gscache *)value;
+    PyThreadState *tstate;
+
+    pthread_mutex_lock(&cache_mutex);
+    tstate = rec->tstate;
+    if (tstate != NULL) {
+        cache_unlink(rec);
+        rec->tstate = NULL;
+        if (cache_finalizing || tstate->gilstate_counter != 0) {
+            /* Py_Finalize deletes it with the others; a thread that
+               exits inside Ensure (pthread_exit) loses it as in stock. */
+            tstate = NULL;
+        }
+        else {
+            cache_exiting++;
+        }
+    }
+    pthread_mutex_unlock(&cache_mutex);
+
+    if (tstate != NULL) {
+        PyEval_RestoreThread(tstate);
+        /* Ensure/Release pairs made by destructors while the state is
+           cleared must nest, not delete it a second time. */
+        tstate->gilstate_counter = 1;
+        PyThreadState_Clear(tstate);
+        PyThreadState_DeleteCurrent();      /* releases the GIL */
+        pthread_mutex_lock(&cache_mutex);
+        if (--cache_exiting == 0) {
+            pthread_cond_broadcast(&cache_cond);
+        }
+        pthread_mutex_unlock(&cache_mutex);
+    }
+    free(rec);
+}
+
+static void
+cache_before_fork(void)
+{
+    pthread_mutex_lock(&cache_mutex);
+}
+
+static void
+cache_after_fork_parent(void)
+{
+    pthread_mutex_unlock(&cache_mutex);
+}
+
+/* In the child only the forking thread is left: forget the others. */
+static void
+cache_after_fork_child(void)
+{
+    plus_gscache *own = (plus_gscache *)pthread_getspecific(cache_key);
+    plus_gscache *rec = cache_list;
+
+    while (rec != NULL) {
+        plus_gscache *next = rec->next;
+        if (rec != own) {
+            cache_unlink(rec);
+            rec->tstate = NULL;
+            free(rec);
+        }
+        rec = next;
+    }
+    cache_exiting = 0;
+    pthread_cond_init(&cache_cond, NULL);
+    pthread_mutex_unlock(&cache_mutex);     /* taken by cache_before_fork */
+}
+
+static void
+cache_setup(void)
+{
+    if (pthread_key_create(&cache_key, cache_thread_exit) != 0) {
+        return;                 /* no cache: stock behaviour */
+    }
+    if (pthread_atfork(cache_before_fork, cache_after_fork_parent,
+                       cache_after_fork_child) != 0) {
+        return;
+    }
+    cache_key_ready = 1;
+}
+
+/* From _PyGILState_Init. */
+static void
+plus_gscache_init(void)
+{
+    pthread_once(&cache_once, cache_setup);
+    pthread_mutex_lock(&cache_mutex);
+    cache_finalizing = 0;
+    pthread_mutex_unlock(&cache_mutex);
+}
+
+/* This thread's adopted state, or NULL.  Lock-free: only this thread
+   attaches a state to its record; detaching by another thread happens in
+   Py_Finalize or PyThreadState_Delete, which a correct host does not run
+   while this thread is inside Ensure. */
+static PyThreadState *
+plus_gscache_get(void)
+{
+    plus_gscache *rec;
+
+    if (!cache_key_ready) {
+        return NULL;
+    }
+    rec = (plus_gscache *)pthread_getspecific(cache_key);
+    return rec != NULL ? rec->tstate : NULL;
+}
+
+/* Ensure made tstate for this thread: keep it.  On failure (no memory,
+   Py_Finalize under way) the state is simply not adopted and Release
+   deletes it as in stock. */
+static void
+plus_gscache_adopt(PyThreadState *tstate)
+{
+    plus_gscache *rec;
+
+    if (!cache_key_ready) {
+        return;
+    }
+    rec = (plus_gscache *)pthread_getspecific(cache_key);
+    if (rec == NULL) {
+        rec = (plus_gscache *)malloc(sizeof(plus_gscache));
+        if (rec == NULL) {
+            return;
+        }
+        rec->tstate = NULL;
+        rec->prev = rec->next = NULL;
+        if (pthread_setspecific(cache_key, rec) != 0) {
+            free(rec);
+            return;
+        }
+    }
+    pthread_mutex_lock(&cache_mutex);
+    if (!cache_finalizing && rec->tstate == NULL) {
+        rec->tstate = tstate;
+        cache_link(rec);
+    }
+    pthread_mutex_unlock(&cache_mutex);
+}
+
+/* tstate is being deleted (tstate_delete_common): detach its record. */
+static void
+plus_gscache_forget(PyThreadState *tstate)
+{
+    plus_gscache *rec;
+
+    if (!cache_key_ready) {
+        return;
+    }
+    pthread_mutex_lock(&cache_mutex);
+    for (rec = cache_list; rec != NULL; rec = rec->next) {
+        if (rec->tstate == tstate) {
+            cache_unlink(rec);
+            rec->tstate = NULL;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_mutex);
+}
+
+/* Py_Finalize, after the exit functions, with the GIL held. */
+void
+_PyGILState_PlusFinalizing(void)
+{
+    PyThreadState *current = PyThreadState_GET();
+
+    if (!cache_key_ready) {
+        return;
+    }
+    pthread_mutex_lock(&cache_mutex);
+    cache_finalizing = 1;
+    while (cache_exiting > 0) {
+        /* An exiting thread waits for the GIL to delete its state. */
+        PyThreadState *save;
+
+        pthread_mutex_unlock(&cache_mutex);
+        save = PyEval_SaveThread();
+        pthread_mutex_lock(&cache_mutex);
+        while (cache_exiting > 0) {
+            pthread_cond_wait(&cache_cond, &cache_mutex);
+        }
+        pthread_mutex_unlock(&cache_mutex);
+        PyEval_RestoreThread(save);
+        pthread_mutex_lock(&cache_mutex);
+    }
+    while (cache_list != NULL) {
+        plus_gscache *rec = cache_list;
+        PyThreadState *tstate = rec->tstate;
+
+        cache_unlink(rec);
+        rec->tstate = NULL;
+        if (tstate == current || tstate->gilstate_counter != 0) {
+            continue;           /* in use: left to Py_Finalize, as stock */
+        }
+        pthread_mutex_unlock(&cache_mutex);
+        PyThreadState_Clear(tstate);
+        pthread_mutex_lock(&cache_mutex);
+    }
+    pthread_mutex_unlock(&cache_mutex);
+}
+
+#else
+#define PLUS_GILSTATE_CACHE 0
+#endif
+
+#if WITH_PLUS_GILSTATE_CACHE && !PLUS_GILSTATE_CACHE
+/* Threads other than POSIX threads: nothing is cached. */
+void
+_PyGILState_PlusFinalizing(void)
+{
+}
+#endif

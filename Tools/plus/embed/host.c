@@ -1,0 +1,251 @@
+/* A host application that embeds libpython: it calls into Python from a
+   pool of its own pthreads with PyGILState_Ensure/Release while its main
+   thread runs Python too, then shuts down cleanly.  Built and run by
+   "make test" against the installed variant (scripts/build.sh); see
+   README.md, "Embedding libpython".
+
+   usage: host [-p MODULE_DIR] [-w WORKERS] [-n CALLS] [-l LINGERING]
+
+   WORKERS threads each make CALLS Ensure/work()/Release rounds, then wait,
+   alive and idle, while the main thread counts the interpreter's thread
+   states, and exit; LINGERING threads make one round and exit only after
+   Py_Finalize.  embedhost.py checks what Python sees; the last line is
+   "embed-host: ok" when every check passed (exit status 0). */
+
+#include <Python.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_THREADS 256
+
+static int n_workers = 4;
+static int n_calls = 200;
+static int n_linger = 2;
+static PyObject *embedhost;             /* the module */
+static int failures = 0;                /* changed with the GIL held */
+static long lingering_freed = 0;        /* changed with the GIL held */
+
+static pthread_barrier_t calls_done;    /* workers + main */
+static pthread_barrier_t may_exit;      /* workers + main */
+static pthread_barrier_t linger_ready;  /* lingering + main */
+static pthread_mutex_t linger_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t linger_cond = PTHREAD_COND_INITIALIZER;
+static int linger_go = 0;
+
+/* host.freed(): called by the __del__ of a lingering thread's data. */
+static PyObject *
+host_freed(PyObject *self, PyObject *unused)
+{
+    lingering_freed++;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef host_methods[] = {
+    {"freed", host_freed, METH_NOARGS, "count one freed object"},
+    {NULL, NULL, 0, NULL}
+};
+
+/* Call embedhost.NAME(FORMAT...); count a failure on an exception.  The
+   caller holds the GIL. */
+static long
+call(const char *name, const char *format, long a, long b)
+{
+    PyObject *r;
+    long value = -1;
+
+    if (format == NULL) {
+        r = PyObject_CallMethod(embedhost, (char *)name, NULL);
+    }
+    else {
+        r = PyObject_CallMethod(embedhost, (char *)name, (char *)format,
+                                a, b);
+    }
+    if (r == NULL) {
+        PyErr_Print();
+        failures++;
+        return -1;
+    }
+    if (PyInt_Check(r)) {
+        value = PyInt_AsLong(r);
+    }
+    Py_DECREF(r);
+    return value;
+}
+
+/* The interpreter's thread states; the caller holds the GIL. */
+static long
+count_thread_states(void)
+{
+    PyThreadState *t;
+    long n = 0;
+
+    t = PyInterpreterState_ThreadHead(PyThreadState_Get()->interp);
+    for (; t != NULL; t = PyThreadState_Next(t)) {
+        n++;
+    }
+    return n;
+}
+
+static void *
+worker(void *arg)
+{
+    long id = (long)arg;
+    int i;
+
+    for (i = 0; i < n_calls; i++) {
+        PyGILState_STATE outer = PyGILState_Ensure();
+        PyGILState_STATE inner;
+
+        if (outer != PyGILState_UNLOCKED) {
+            fprintf(stderr, "worker %ld: outermost Ensure said LOCKED\n", id);
+            failures++;
+        }
+        call("work", "ll", id, i);
+        /* Ensure on a thread that holds the GIL nests. */
+        inner = PyGILState_Ensure();
+        if (inner != PyGILState_LOCKED) {
+            fprintf(stderr, "worker %ld: nested Ensure said UNLOCKED\n", id);
+            failures++;
+        }
+        PyGILState_Release(inner);
+        PyGILState_Release(outer);
+    }
+    pthread_barrier_wait(&calls_done);
+    pthread_barrier_wait(&may_exit);
+    return NULL;
+}
+
+static void *
+lingering(void *arg)
+{
+    long id = (long)arg;
+    PyGILState_STATE s = PyGILState_Ensure();
+
+    call("linger", "ll", id, 0);
+    PyGILState_Release(s);
+    pthread_barrier_wait(&linger_ready);
+    pthread_mutex_lock(&linger_mutex);
+    while (!linger_go) {
+        pthread_cond_wait(&linger_cond, &linger_mutex);
+    }
+    pthread_mutex_unlock(&linger_mutex);
+    return NULL;                /* after Py_Finalize */
+}
+
+static int
+start(pthread_t *tid, void *(*func)(void *), long id)
+{
+    int err = pthread_create(tid, NULL, func, (void *)id);
+
+    if (err != 0) {
+        fprintf(stderr, "host: pthread_create: %s\n", strerror(err));
+        exit(2);
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    pthread_t workers[MAX_THREADS], lingerers[MAX_THREADS];
+    const char *module_dir = NULL;
+    PyThreadState *main_state;
+    PyObject *path, *dir;
+    long idle_states, joined_states;
+    long i;
+    int opt;
+
+    while ((opt = getopt(argc, argv, "p:w:n:l:")) != -1) {
+        switch (opt) {
+        case 'p': module_dir = optarg; break;
+        case 'w': n_workers = atoi(optarg); break;
+        case 'n': n_calls = atoi(optarg); break;
+        case 'l': n_linger = atoi(optarg); break;
+        default:
+            fprintf(stderr, "usage: %s [-p MODULE_DIR] [-w WORKERS] "
+                    "[-n CALLS] [-l LINGERING]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (n_workers < 1 || n_workers > MAX_THREADS || n_calls < 1 ||
+        n_linger < 0 || n_linger > MAX_THREADS) {
+        fprintf(stderr, "host: bad thread or call count\n");
+        return 2;
+    }
+
+    Py_SetProgramName(argv[0]);
+    Py_InitializeEx(0);
+    PyEval_InitThreads();
+    Py_InitModule("host", host_methods);
+    if (module_dir != NULL) {
+        path = PySys_GetObject("path");
+        dir = PyString_FromString(module_dir);
+        if (path == NULL || dir == NULL || PyList_Insert(path, 0, dir) < 0) {
+            PyErr_Print();
+            return 1;
+        }
+        Py_DECREF(dir);
+    }
+    embedhost = PyImport_ImportModule("embedhost");
+    if (embedhost == NULL) {
+        PyErr_Print();
+        return 1;
+    }
+    call("start", "ll", n_workers, n_calls);
+
+    pthread_barrier_init(&calls_done, NULL, n_workers + 1);
+    pthread_barrier_init(&may_exit, NULL, n_workers + 1);
+    pthread_barrier_init(&linger_ready, NULL, n_linger + 1);
+    main_state = PyEval_SaveThread();
+    for (i = 0; i < n_linger; i++) {
+        start(&lingerers[i], lingering, i);
+    }
+    pthread_barrier_wait(&linger_ready);
+    for (i = 0; i < n_workers; i++) {
+        start(&workers[i], worker, i);
+    }
+    PyEval_RestoreThread(main_state);
+
+    /* The main thread runs Python while the workers call in. */
+    call("main_work", "ll", (long)n_workers * n_calls, 0);
+
+    main_state = PyEval_SaveThread();
+    pthread_barrier_wait(&calls_done);
+    PyEval_RestoreThread(main_state);
+    idle_states = count_thread_states();
+    call("check_idle", "ll", idle_states, n_linger);
+
+    main_state = PyEval_SaveThread();
+    pthread_barrier_wait(&may_exit);
+    for (i = 0; i < n_workers; i++) {
+        pthread_join(workers[i], NULL);
+    }
+    PyEval_RestoreThread(main_state);
+    joined_states = count_thread_states();
+    call("check_joined", "ll", joined_states, n_linger);
+    call("finish", NULL, 0, 0);
+    Py_DECREF(embedhost);
+    embedhost = NULL;
+
+    /* The lingering threads are alive, idle, and exit after this. */
+    Py_Finalize();
+    printf("host: lingering threads' data freed by the end of Py_Finalize:"
+           " %ld of %d\n", lingering_freed, n_linger);
+    if (lingering_freed != n_linger) {
+        failures++;
+    }
+    pthread_mutex_lock(&linger_mutex);
+    linger_go = 1;
+    pthread_cond_broadcast(&linger_cond);
+    pthread_mutex_unlock(&linger_mutex);
+    for (i = 0; i < n_linger; i++) {
+        pthread_join(lingerers[i], NULL);
+    }
+    printf("host: all threads joined after Py_Finalize\n");
+    printf("embed-host: %s\n", failures ? "FAILED" : "ok");
+    fflush(stdout);
+    return failures ? 1 : 0;
+}
