@@ -21,23 +21,33 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 die() { echo "embed.sh: $*" >&2; exit 1; }
 
+absdir() { (cd "$1" 2>/dev/null && pwd) || die "no such folder: $1"; }
+
 prefix_of() {
+    set -- "$(absdir "$1")"
     p=$(sed -n 's/^prefix=[[:space:]]*//p' "$1/Makefile" | head -n 1)
     [ -n "$p" ] || die "no prefix in $1/Makefile: build it first"
     echo "$1/inst$p"
 }
 
 install_private() {
-    d=$1
+    d=$(absdir "$1")
     [ -x "$d/python" ] || die "$d is not built"
     rm -rf "$d/inst"
-    (cd "$d" && make install DESTDIR="$d/inst" > "$d/inst.log" 2>&1) ||
+    # "make install" in two steps, to leave out its byte-compiling of the
+    # library (four compileall runs, most of its time): libinstall with
+    # PYTHON_FOR_BUILD as a no-op, then the other parts of "install".  The
+    # host writes the .pyc files it needs at its first run.
+    (cd "$d" &&
+     make libinstall DESTDIR="$d/inst" PYTHON_FOR_BUILD=: > "$d/inst.log" 2>&1 &&
+     make altbininstall bininstall inclinstall libainstall sharedinstall \
+        oldsharedinstall DESTDIR="$d/inst" >> "$d/inst.log" 2>&1) ||
         { tail -n 20 "$d/inst.log" >&2; die "make install failed: see $d/inst.log"; }
     prefix_of "$d"
 }
 
 compile_host() {
-    d=$1 src=$2 out=$3
+    d=$(absdir "$1") src=$2 out=$3
     prefix=$(prefix_of "$d")
     pc=$prefix/lib/pkgconfig
     [ -f "$pc/python-2.7.pc" ] || die "$pc/python-2.7.pc is missing: run 'embed.sh install $d'"
@@ -62,7 +72,7 @@ run_host() {
 }
 
 test_host() {
-    d=$1
+    d=$(absdir "$1")
     log=$d/embed-host.log
     echo "embed.sh: installing $d into $d/inst, building and running the host application"
     install_private "$d" > /dev/null
