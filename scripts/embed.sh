@@ -80,7 +80,7 @@ test_host() {
     status=0
     # The upper bound never fires in a correct run (it takes a second).
     run_host "$d" timeout 300 "$d/embed-host" -p "$top/Tools/plus/embed" \
-        -w 4 -n 200 -l 2 > "$log" 2>&1 || status=$?
+        -w 4 -n 200 -l 2 -x 2 > "$log" 2>&1 || status=$?
     cat "$log"
     if [ "$status" -ne 0 ] || [ "$(tail -n 1 "$log")" != "embed-host: ok" ]; then
         echo "embed.sh: the host application failed (status $status, log $log)"

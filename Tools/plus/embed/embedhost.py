@@ -7,6 +7,7 @@ calls, so its threading.local data survives from one call to the next;
 in stock 2.7 every call starts with an empty threading.local.  Every
 check here prints one line and records a failure in ERRORS.
 """
+import atexit
 import sys
 import thread
 import threading
@@ -49,6 +50,8 @@ def start(workers, calls):
     WORKERS, CALLS = workers, calls
     print 'embedhost: gilstate-cache %s' % ('on' if CACHE else 'off')
     print 'embedhost: %d workers x %d calls' % (workers, calls)
+    # The host's exiting threads exit while Py_Finalize runs.
+    atexit.register(host.release_exiting)
 
 
 def work(worker, i):
@@ -86,6 +89,11 @@ def linger(which, unused):
     _local.calls = 0
 
 
+def exiting(which, unused):
+    """The one call of a thread that exits while Py_Finalize runs."""
+    _local.data = [Token() for i in range(10)]
+
+
 def main_work(total, unused):
     """The main thread runs Python while the workers call in."""
     deadline = time.time() + 300        # never reached in a correct run
@@ -101,10 +109,10 @@ def main_work(total, unused):
     print 'embedhost: main thread ran Python while the workers called in'
 
 
-def check_idle(states, lingering):
+def check_idle(states, others):
     # The main thread's state, plus, with the cache, one kept state per
-    # worker and per lingering thread (all alive and idle).
-    expected = 1 + (WORKERS + lingering if CACHE else 0)
+    # worker and per lingering or exiting thread (all alive and idle).
+    expected = 1 + (WORKERS + others if CACHE else 0)
     check('thread states while the threads are idle', states, expected)
     kept = sum(_kept.values())
     check('calls that found the thread\'s threading.local data', kept,
@@ -113,8 +121,8 @@ def check_idle(states, lingering):
           not [e for e in ERRORS if 'changed' in e], True)
 
 
-def check_joined(states, lingering):
-    expected = 1 + (lingering if CACHE else 0)
+def check_joined(states, others):
+    expected = 1 + (others if CACHE else 0)
     check('thread states after the workers exited', states, expected)
     alive = [r for r in _token_refs if r() is not None]
     check('workers\' threading.local data freed after join', len(alive), 0)

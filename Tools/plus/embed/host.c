@@ -5,11 +5,13 @@
    README.md, "Embedding libpython".
 
    usage: host [-p MODULE_DIR] [-w WORKERS] [-n CALLS] [-l LINGERING]
+               [-x EXITING]
 
    WORKERS threads each make CALLS Ensure/work()/Release rounds, then wait,
    alive and idle, while the main thread counts the interpreter's thread
    states, and exit; LINGERING threads make one round and exit only after
-   Py_Finalize.  embedhost.py checks what Python sees; the last line is
+   Py_Finalize; EXITING threads make one round and are told to exit by an
+   atexit function, so that they exit while Py_Finalize runs.  embedhost.py checks what Python sees; the last line is
    "embed-host: ok" when every check passed (exit status 0). */
 
 #include <Python.h>
@@ -24,6 +26,7 @@
 static int n_workers = 4;
 static int n_calls = 200;
 static int n_linger = 2;
+static int n_exiting = 2;
 static PyObject *embedhost;             /* the module */
 static int failures = 0;                /* changed with the GIL held */
 static long lingering_freed = 0;        /* changed with the GIL held */
@@ -34,6 +37,10 @@ static pthread_barrier_t linger_ready;  /* lingering + main */
 static pthread_mutex_t linger_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t linger_cond = PTHREAD_COND_INITIALIZER;
 static int linger_go = 0;
+static pthread_barrier_t exiting_ready; /* exiting + main */
+static pthread_mutex_t exiting_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t exiting_cond = PTHREAD_COND_INITIALIZER;
+static int exiting_go = 0;
 
 /* host.freed(): called by the __del__ of a lingering thread's data. */
 static PyObject *
@@ -43,8 +50,22 @@ host_freed(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* host.release_exiting(): an atexit function; the exiting threads then
+   race with the rest of Py_Finalize. */
+static PyObject *
+host_release_exiting(PyObject *self, PyObject *unused)
+{
+    pthread_mutex_lock(&exiting_mutex);
+    exiting_go = 1;
+    pthread_cond_broadcast(&exiting_cond);
+    pthread_mutex_unlock(&exiting_mutex);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef host_methods[] = {
     {"freed", host_freed, METH_NOARGS, "count one freed object"},
+    {"release_exiting", host_release_exiting, METH_NOARGS,
+     "let the exiting threads exit"},
     {NULL, NULL, 0, NULL}
 };
 
@@ -135,6 +156,23 @@ lingering(void *arg)
     return NULL;                /* after Py_Finalize */
 }
 
+static void *
+exiting(void *arg)
+{
+    long id = (long)arg;
+    PyGILState_STATE s = PyGILState_Ensure();
+
+    call("exiting", "ll", id, 0);
+    PyGILState_Release(s);
+    pthread_barrier_wait(&exiting_ready);
+    pthread_mutex_lock(&exiting_mutex);
+    while (!exiting_go) {
+        pthread_cond_wait(&exiting_cond, &exiting_mutex);
+    }
+    pthread_mutex_unlock(&exiting_mutex);
+    return NULL;                /* while Py_Finalize runs */
+}
+
 static int
 start(pthread_t *tid, void *(*func)(void *), long id)
 {
@@ -151,6 +189,7 @@ int
 main(int argc, char **argv)
 {
     pthread_t workers[MAX_THREADS], lingerers[MAX_THREADS];
+    pthread_t exiters[MAX_THREADS];
     const char *module_dir = NULL;
     PyThreadState *main_state;
     PyObject *path, *dir;
@@ -158,20 +197,22 @@ main(int argc, char **argv)
     long i;
     int opt;
 
-    while ((opt = getopt(argc, argv, "p:w:n:l:")) != -1) {
+    while ((opt = getopt(argc, argv, "p:w:n:l:x:")) != -1) {
         switch (opt) {
         case 'p': module_dir = optarg; break;
         case 'w': n_workers = atoi(optarg); break;
         case 'n': n_calls = atoi(optarg); break;
         case 'l': n_linger = atoi(optarg); break;
+        case 'x': n_exiting = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: %s [-p MODULE_DIR] [-w WORKERS] "
-                    "[-n CALLS] [-l LINGERING]\n", argv[0]);
+                    "[-n CALLS] [-l LINGERING] [-x EXITING]\n", argv[0]);
             return 2;
         }
     }
     if (n_workers < 1 || n_workers > MAX_THREADS || n_calls < 1 ||
-        n_linger < 0 || n_linger > MAX_THREADS) {
+        n_linger < 0 || n_linger > MAX_THREADS ||
+        n_exiting < 0 || n_exiting > MAX_THREADS) {
         fprintf(stderr, "host: bad thread or call count\n");
         return 2;
     }
@@ -199,11 +240,16 @@ main(int argc, char **argv)
     pthread_barrier_init(&calls_done, NULL, n_workers + 1);
     pthread_barrier_init(&may_exit, NULL, n_workers + 1);
     pthread_barrier_init(&linger_ready, NULL, n_linger + 1);
+    pthread_barrier_init(&exiting_ready, NULL, n_exiting + 1);
     main_state = PyEval_SaveThread();
     for (i = 0; i < n_linger; i++) {
         start(&lingerers[i], lingering, i);
     }
     pthread_barrier_wait(&linger_ready);
+    for (i = 0; i < n_exiting; i++) {
+        start(&exiters[i], exiting, i);
+    }
+    pthread_barrier_wait(&exiting_ready);
     for (i = 0; i < n_workers; i++) {
         start(&workers[i], worker, i);
     }
@@ -216,7 +262,7 @@ main(int argc, char **argv)
     pthread_barrier_wait(&calls_done);
     PyEval_RestoreThread(main_state);
     idle_states = count_thread_states();
-    call("check_idle", "ll", idle_states, n_linger);
+    call("check_idle", "ll", idle_states, n_linger + n_exiting);
 
     main_state = PyEval_SaveThread();
     pthread_barrier_wait(&may_exit);
@@ -225,12 +271,13 @@ main(int argc, char **argv)
     }
     PyEval_RestoreThread(main_state);
     joined_states = count_thread_states();
-    call("check_joined", "ll", joined_states, n_linger);
+    call("check_joined", "ll", joined_states, n_linger + n_exiting);
     call("finish", NULL, 0, 0);
     Py_DECREF(embedhost);
     embedhost = NULL;
 
-    /* The lingering threads are alive, idle, and exit after this. */
+    /* The lingering threads are alive, idle, and exit after this; the
+       exiting threads exit while it runs. */
     Py_Finalize();
     printf("host: lingering threads' data freed by the end of Py_Finalize:"
            " %ld of %d\n", lingering_freed, n_linger);
@@ -243,6 +290,9 @@ main(int argc, char **argv)
     pthread_mutex_unlock(&linger_mutex);
     for (i = 0; i < n_linger; i++) {
         pthread_join(lingerers[i], NULL);
+    }
+    for (i = 0; i < n_exiting; i++) {
+        pthread_join(exiters[i], NULL);
     }
     printf("host: all threads joined after Py_Finalize\n");
     printf("embed-host: %s\n", failures ? "FAILED" : "ok");
