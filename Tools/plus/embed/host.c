@@ -33,14 +33,16 @@ static long lingering_freed = 0;        /* changed with the GIL held */
 
 static pthread_barrier_t calls_done;    /* workers + main */
 static pthread_barrier_t may_exit;      /* workers + main */
-static pthread_barrier_t linger_ready;  /* lingering + main */
-static pthread_mutex_t linger_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t linger_cond = PTHREAD_COND_INITIALIZER;
-static int linger_go = 0;
-static pthread_barrier_t exiting_ready; /* exiting + main */
-static pthread_mutex_t exiting_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t exiting_cond = PTHREAD_COND_INITIALIZER;
-static int exiting_go = 0;
+/* Threads that make one call, then wait for "go" to exit. */
+struct group {
+    const char *func;           /* embedhost.FUNC(id, 0) */
+    pthread_barrier_t ready;    /* the group + main: all made their call */
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int go;
+};
+static struct group lingering = {"linger"};     /* exit after Py_Finalize */
+static struct group exiting = {"exiting"};      /* exit during it */
 
 /* host.freed(): called by the __del__ of a lingering thread's data. */
 static PyObject *
@@ -50,15 +52,21 @@ host_freed(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+static void
+let_go(struct group *g)
+{
+    pthread_mutex_lock(&g->mutex);
+    g->go = 1;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->mutex);
+}
+
 /* host.release_exiting(): an atexit function; the exiting threads then
    race with the rest of Py_Finalize. */
 static PyObject *
 host_release_exiting(PyObject *self, PyObject *unused)
 {
-    pthread_mutex_lock(&exiting_mutex);
-    exiting_go = 1;
-    pthread_cond_broadcast(&exiting_cond);
-    pthread_mutex_unlock(&exiting_mutex);
+    let_go(&exiting);
     Py_RETURN_NONE;
 }
 
@@ -139,38 +147,33 @@ worker(void *arg)
     return NULL;
 }
 
-static void *
-lingering(void *arg)
+static void
+one_call_then_wait(struct group *g, long id)
 {
-    long id = (long)arg;
     PyGILState_STATE s = PyGILState_Ensure();
 
-    call("linger", "ll", id, 0);
+    call(g->func, "ll", id, 0);
     PyGILState_Release(s);
-    pthread_barrier_wait(&linger_ready);
-    pthread_mutex_lock(&linger_mutex);
-    while (!linger_go) {
-        pthread_cond_wait(&linger_cond, &linger_mutex);
+    pthread_barrier_wait(&g->ready);
+    pthread_mutex_lock(&g->mutex);
+    while (!g->go) {
+        pthread_cond_wait(&g->cond, &g->mutex);
     }
-    pthread_mutex_unlock(&linger_mutex);
-    return NULL;                /* after Py_Finalize */
+    pthread_mutex_unlock(&g->mutex);
 }
 
 static void *
-exiting(void *arg)
+lingering_thread(void *arg)
 {
-    long id = (long)arg;
-    PyGILState_STATE s = PyGILState_Ensure();
+    one_call_then_wait(&lingering, (long)arg);
+    return NULL;
+}
 
-    call("exiting", "ll", id, 0);
-    PyGILState_Release(s);
-    pthread_barrier_wait(&exiting_ready);
-    pthread_mutex_lock(&exiting_mutex);
-    while (!exiting_go) {
-        pthread_cond_wait(&exiting_cond, &exiting_mutex);
-    }
-    pthread_mutex_unlock(&exiting_mutex);
-    return NULL;                /* while Py_Finalize runs */
+static void *
+exiting_thread(void *arg)
+{
+    one_call_then_wait(&exiting, (long)arg);
+    return NULL;
 }
 
 static int
@@ -197,6 +200,10 @@ main(int argc, char **argv)
     long i;
     int opt;
 
+    pthread_mutex_init(&lingering.mutex, NULL);
+    pthread_cond_init(&lingering.cond, NULL);
+    pthread_mutex_init(&exiting.mutex, NULL);
+    pthread_cond_init(&exiting.cond, NULL);
     while ((opt = getopt(argc, argv, "p:w:n:l:x:")) != -1) {
         switch (opt) {
         case 'p': module_dir = optarg; break;
@@ -239,17 +246,17 @@ main(int argc, char **argv)
 
     pthread_barrier_init(&calls_done, NULL, n_workers + 1);
     pthread_barrier_init(&may_exit, NULL, n_workers + 1);
-    pthread_barrier_init(&linger_ready, NULL, n_linger + 1);
-    pthread_barrier_init(&exiting_ready, NULL, n_exiting + 1);
+    pthread_barrier_init(&lingering.ready, NULL, n_linger + 1);
+    pthread_barrier_init(&exiting.ready, NULL, n_exiting + 1);
     main_state = PyEval_SaveThread();
     for (i = 0; i < n_linger; i++) {
-        start(&lingerers[i], lingering, i);
+        start(&lingerers[i], lingering_thread, i);
     }
-    pthread_barrier_wait(&linger_ready);
+    pthread_barrier_wait(&lingering.ready);
     for (i = 0; i < n_exiting; i++) {
-        start(&exiters[i], exiting, i);
+        start(&exiters[i], exiting_thread, i);
     }
-    pthread_barrier_wait(&exiting_ready);
+    pthread_barrier_wait(&exiting.ready);
     for (i = 0; i < n_workers; i++) {
         start(&workers[i], worker, i);
     }
@@ -284,10 +291,7 @@ main(int argc, char **argv)
     if (lingering_freed != n_linger) {
         failures++;
     }
-    pthread_mutex_lock(&linger_mutex);
-    linger_go = 1;
-    pthread_cond_broadcast(&linger_cond);
-    pthread_mutex_unlock(&linger_mutex);
+    let_go(&lingering);
     for (i = 0; i < n_linger; i++) {
         pthread_join(lingerers[i], NULL);
     }
