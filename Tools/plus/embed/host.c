@@ -11,8 +11,9 @@
    alive and idle, while the main thread counts the interpreter's thread
    states, and exit; LINGERING threads make one round and exit only after
    Py_Finalize; EXITING threads make one round and are told to exit by an
-   atexit function, so that they exit while Py_Finalize runs.  embedhost.py checks what Python sees; the last line is
-   "embed-host: ok" when every check passed (exit status 0). */
+   atexit function, so that they exit while Py_Finalize runs.
+   embedhost.py checks what Python sees; the last line is "embed-host: ok"
+   when every check passed (exit status 0). */
 
 #include <Python.h>
 #include <pthread.h>
