@@ -20,25 +20,28 @@
    and takes the GIL.  So threading.local data and current_thread() stay
    the same for the life of the thread.
 
-   The record outlives its thread state: it is freed only by its thread's
-   destructor (or, after fork(), by the child for threads that are gone),
-   so a record pointer read from the key is always valid; record->tstate
-   is NULL once the state is gone ("detached").  The list of records with
-   a state is protected by cache_mutex, which is never held while taking
-   the GIL or running Python code.
+   The record outlives its thread state: while the thread lives, it is
+   freed only by the thread's destructor (or, after fork(), by the child
+   for threads that are gone), so a record pointer read from the key is
+   always valid; record->tstate is NULL once the state is gone
+   ("detached").  The lists of records are protected by cache_mutex, which
+   is never held while taking the GIL or running Python code.
 
    Deleting a state needs the GIL and runs Python code (PyThreadState_Clear
-   frees its dict and frames), so:
+   frees its dict: threading.local data), so:
 
-   - Thread exit: the destructor runs without the GIL.  It claims the
-     record (unlinks it, counts itself in cache_exiting), takes the GIL
-     with its own state, clears and deletes the state like stock Release
-     does, then frees the record.
+   - Thread exit: the destructor runs without the GIL, and must not wait
+     for it: a host may well join its idle threads while holding the GIL
+     (that works in stock 2.7, where an idle thread holds no state), and
+     after Py_Finalize nobody releases the GIL again.  So it only removes
+     its thread's PyGILState mapping (safe without the GIL), moves its
+     record, with the state, to cache_dead and asks the main thread for a
+     pending call.  The next holder of the GIL among the main thread
+     running Python (the pending call), any PyGILState_Ensure() and
+     Py_Finalize clears and deletes the states of cache_dead ("reaping").
    - Py_Finalize calls _PyGILState_PlusFinalizing() after the exit
      functions, while the interpreter still works: it sets cache_finalizing
-     (from then on destructors leave states alone: Py_Finalize keeps the
-     GIL for good, so waiting for it would hang the exiting thread), waits,
-     with the GIL released, for destructors already under way, detaches
+     (from then on destructors leave states to Py_Finalize), reaps, detaches
      every record and clears the idle states, so that their threading.local
      data dies with a working interpreter.  The states themselves are freed
      by PyInterpreterState_Delete with all others.  A thread alive after
@@ -76,30 +79,30 @@ static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static pthread_key_t cache_key;
 static int cache_key_ready = 0;
 static pthread_mutex_t cache_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
-static plus_gscache *cache_list = NULL;
+static plus_gscache *cache_list = NULL;     /* records with a live state */
+static plus_gscache *cache_dead = NULL;     /* states of exited threads */
 static int cache_finalizing = 0;
-static int cache_exiting = 0;       /* destructors deleting a state now */
+static int cache_reap_scheduled = 0;        /* a pending call is queued */
 
 static void
-cache_link(plus_gscache *rec)
+cache_link(plus_gscache **list, plus_gscache *rec)
 {
     rec->prev = NULL;
-    rec->next = cache_list;
-    if (cache_list != NULL) {
-        cache_list->prev = rec;
+    rec->next = *list;
+    if (*list != NULL) {
+        (*list)->prev = rec;
     }
-    cache_list = rec;
+    *list = rec;
 }
 
 static void
-cache_unlink(plus_gscache *rec)
+cache_unlink(plus_gscache **list, plus_gscache *rec)
 {
     if (rec->prev != NULL) {
         rec->prev->next = rec->next;
     }
     else {
-        cache_list = rec->next;
+        *list = rec->next;
     }
     if (rec->next != NULL) {
         rec->next->prev = rec->prev;
@@ -107,41 +110,72 @@ cache_unlink(plus_gscache *rec)
     rec->prev = rec->next = NULL;
 }
 
+/* Clear and delete the states of exited threads; the GIL is held. */
+static void
+cache_reap(void)
+{
+    plus_gscache *rec;
+
+    pthread_mutex_lock(&cache_mutex);
+    rec = cache_dead;
+    cache_dead = NULL;
+    pthread_mutex_unlock(&cache_mutex);
+    while (rec != NULL) {
+        plus_gscache *next = rec->next;
+
+        PyThreadState_Clear(rec->tstate);
+        PyThreadState_Delete(rec->tstate);
+        free(rec);
+        rec = next;
+    }
+}
+
+static int
+cache_reap_pending(void *unused)
+{
+    pthread_mutex_lock(&cache_mutex);
+    cache_reap_scheduled = 0;
+    pthread_mutex_unlock(&cache_mutex);
+    cache_reap();
+    return 0;
+}
+
 /* The thread-specific-data destructor: the thread is exiting, without
-   the GIL, possibly after Py_Finalize. */
+   the GIL, possibly during or after Py_Finalize. */
 static void
 cache_thread_exit(void *value)
 {
     plus_gscache *rec = (plus_gscache *)value;
-    PyThreadState *tstate;
+    int schedule = 0;
 
+    if (rec->tstate != NULL) {
+        /* Its ident may be reused by a new thread: forget the mapping
+           now (a no-op if Py_Finalize deleted the key meanwhile). */
+        PyThread_delete_key_value(autoTLSkey);
+    }
     pthread_mutex_lock(&cache_mutex);
-    tstate = rec->tstate;
-    if (tstate != NULL) {
-        cache_unlink(rec);
-        rec->tstate = NULL;
-        if (cache_finalizing || tstate->gilstate_counter != 0) {
-            /* Py_Finalize deletes it with the others; a thread that
-               exits inside Ensure (pthread_exit) loses it as in stock. */
-            tstate = NULL;
+    if (rec->tstate != NULL) {
+        PyThreadState *tstate = rec->tstate;
+
+        cache_unlink(&cache_list, rec);
+        if (!cache_finalizing && tstate->gilstate_counter == 0) {
+            cache_link(&cache_dead, rec);   /* the reaper frees rec */
+            rec = NULL;
+            if (!cache_reap_scheduled) {
+                cache_reap_scheduled = schedule = 1;
+            }
         }
         else {
-            cache_exiting++;
+            /* Py_Finalize deletes it with the others; a thread that
+               exits inside Ensure (pthread_exit) loses it as in stock. */
+            rec->tstate = NULL;
         }
     }
     pthread_mutex_unlock(&cache_mutex);
-
-    if (tstate != NULL) {
-        PyEval_RestoreThread(tstate);
-        /* Ensure/Release pairs made by destructors while the state is
-           cleared must nest, not delete it a second time. */
-        tstate->gilstate_counter = 1;
-        PyThreadState_Clear(tstate);
-        PyThreadState_DeleteCurrent();      /* releases the GIL */
+    if (schedule && Py_AddPendingCall(cache_reap_pending, NULL) < 0) {
+        /* Queue full: the next Ensure or Py_Finalize reaps. */
         pthread_mutex_lock(&cache_mutex);
-        if (--cache_exiting == 0) {
-            pthread_cond_broadcast(&cache_cond);
-        }
+        cache_reap_scheduled = 0;
         pthread_mutex_unlock(&cache_mutex);
     }
     free(rec);
@@ -169,14 +203,13 @@ cache_after_fork_child(void)
     while (rec != NULL) {
         plus_gscache *next = rec->next;
         if (rec != own) {
-            cache_unlink(rec);
+            cache_unlink(&cache_list, rec);
             rec->tstate = NULL;
             free(rec);
         }
         rec = next;
     }
-    cache_exiting = 0;
-    pthread_cond_init(&cache_cond, NULL);
+    /* cache_dead stays: its states are reaped as in the parent. */
     pthread_mutex_unlock(&cache_mutex);     /* taken by cache_before_fork */
 }
 
@@ -246,7 +279,7 @@ plus_gscache_adopt(PyThreadState *tstate)
     pthread_mutex_lock(&cache_mutex);
     if (!cache_finalizing && rec->tstate == NULL) {
         rec->tstate = tstate;
-        cache_link(rec);
+        cache_link(&cache_list, rec);
     }
     pthread_mutex_unlock(&cache_mutex);
 }
@@ -263,12 +296,22 @@ plus_gscache_forget(PyThreadState *tstate)
     pthread_mutex_lock(&cache_mutex);
     for (rec = cache_list; rec != NULL; rec = rec->next) {
         if (rec->tstate == tstate) {
-            cache_unlink(rec);
+            cache_unlink(&cache_list, rec);
             rec->tstate = NULL;
             break;
         }
     }
     pthread_mutex_unlock(&cache_mutex);
+}
+
+/* After PyGILState_Ensure took the GIL: reap if threads exited. */
+static void
+plus_gscache_reap(void)
+{
+    /* A stale read only delays the reaping to the next call. */
+    if (cache_dead != NULL) {
+        cache_reap();
+    }
 }
 
 /* Py_Finalize, after the exit functions, with the GIL held. */
@@ -281,26 +324,15 @@ _PyGILState_PlusFinalizing(void)
         return;
     }
     pthread_mutex_lock(&cache_mutex);
-    cache_finalizing = 1;
-    while (cache_exiting > 0) {
-        /* An exiting thread waits for the GIL to delete its state. */
-        PyThreadState *save;
-
-        pthread_mutex_unlock(&cache_mutex);
-        save = PyEval_SaveThread();
-        pthread_mutex_lock(&cache_mutex);
-        while (cache_exiting > 0) {
-            pthread_cond_wait(&cache_cond, &cache_mutex);
-        }
-        pthread_mutex_unlock(&cache_mutex);
-        PyEval_RestoreThread(save);
-        pthread_mutex_lock(&cache_mutex);
-    }
+    cache_finalizing = 1;               /* cache_dead gets no more */
+    pthread_mutex_unlock(&cache_mutex);
+    cache_reap();
+    pthread_mutex_lock(&cache_mutex);
     while (cache_list != NULL) {
         plus_gscache *rec = cache_list;
         PyThreadState *tstate = rec->tstate;
 
-        cache_unlink(rec);
+        cache_unlink(&cache_list, rec);
         rec->tstate = NULL;
         if (tstate == current || tstate->gilstate_counter != 0) {
             continue;           /* in use: left to Py_Finalize, as stock */

@@ -109,11 +109,12 @@ def main_work(total, unused):
     print 'embedhost: main thread ran Python while the workers called in'
 
 
-def check_idle(states, others):
+def check_idle(others, unused):
     # The main thread's state, plus, with the cache, one kept state per
     # worker and per lingering or exiting thread (all alive and idle).
     expected = 1 + (WORKERS + others if CACHE else 0)
-    check('thread states while the threads are idle', states, expected)
+    check('thread states while the threads are idle', host.thread_states(),
+          expected)
     kept = sum(_kept.values())
     check('calls that found the thread\'s threading.local data', kept,
           WORKERS * (CALLS - 1) if CACHE else 0)
@@ -121,9 +122,12 @@ def check_idle(states, others):
           not [e for e in ERRORS if 'changed' in e], True)
 
 
-def check_joined(states, others):
+def check_joined(others, unused):
+    # The states of the exited workers were handed to the main thread,
+    # which deleted them (a pending call) as it started running this.
     expected = 1 + (others if CACHE else 0)
-    check('thread states after the workers exited', states, expected)
+    check('thread states after the workers exited', host.thread_states(),
+          expected)
     alive = [r for r in _token_refs if r() is not None]
     check('workers\' threading.local data freed after join', len(alive), 0)
 
