@@ -139,11 +139,12 @@ plus_release(void *arg)
 _helper = []
 
 
-def helper():
-    """The compiled helper (ctypes.CDLL: calls release the GIL), or raise
-    unittest.SkipTest without a working C compiler."""
+def helper(hold_gil=False):
+    """The compiled helper (ctypes.CDLL: calls release the GIL; with
+    hold_gil, ctypes.PyDLL: they keep it), or raise unittest.SkipTest
+    without a working C compiler."""
     if _helper:
-        return _helper[0]
+        return _helper[hold_gil]
     from distutils import ccompiler, sysconfig, errors
     tmp = tempfile.mkdtemp()
     try:
@@ -160,15 +161,17 @@ def helper():
                 cc.link_shared_object(objs, lib, libraries=['pthread'])
         except (errors.CCompilerError, errors.DistutilsError, OSError) as e:
             raise unittest.SkipTest('cannot build the C helper: %s' % e)
-        dll = ctypes.CDLL(lib)
+        dlls = [ctypes.CDLL(lib), ctypes.PyDLL(lib)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    dll.plus_start.argtypes = [ctypes.py_object, ctypes.c_int, ctypes.c_int]
-    dll.plus_start.restype = ctypes.c_void_p
-    dll.plus_release.argtypes = [ctypes.c_void_p]
-    dll.plus_release.restype = ctypes.c_int
-    _helper.append(dll)
-    return dll
+    for dll in dlls:
+        dll.plus_start.argtypes = [ctypes.py_object, ctypes.c_int,
+                                   ctypes.c_int]
+        dll.plus_start.restype = ctypes.c_void_p
+        dll.plus_release.argtypes = [ctypes.c_void_p]
+        dll.plus_release.restype = ctypes.c_int
+    _helper.extend(dlls)
+    return _helper[hold_gil]
 
 
 class ForeignThread(object):
@@ -180,8 +183,10 @@ class ForeignThread(object):
         if not self.job:
             raise MemoryError('plus_start failed')
 
-    def release(self):
-        errors = helper().plus_release(self.job)
+    def release(self, hold_gil=False):
+        """Let the thread exit and join it (with hold_gil, while holding
+        the GIL); return the number of failed calls."""
+        errors = helper(hold_gil).plus_release(self.job)
         self.job = None
         return errors
 
@@ -282,6 +287,27 @@ class GILStateCacheTest(unittest.TestCase):
         self.assertEqual(thread_states(), before + (4 if CACHE else 0))
         for t in threads:
             self.assertEqual(t.release(), 0)
+        self.assertEqual(thread_states(), before)
+
+    def test_join_holding_the_gil(self):
+        # A host may join its idle foreign threads while holding the GIL,
+        # as works in stock: the exiting thread must not wait for the GIL
+        # to delete its kept state.  (A hang here is the failure.)
+        local = threading.local()
+        refs = []
+
+        def func(i):
+            if not hasattr(local, 'token'):
+                local.token = Token()
+                refs.append(weakref.ref(local.token))
+
+        before = thread_states()
+        threads = [ForeignThread(func, 5) for n in range(4)]
+        for t in threads:
+            self.assertEqual(t.release(hold_gil=True), 0)
+        # The states were handed to the main thread, which deleted them
+        # as it went on running Python code.
+        self.assertEqual([r() for r in refs if r() is not None], [])
         self.assertEqual(thread_states(), before)
 
     def test_exception_in_call(self):
