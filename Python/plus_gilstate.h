@@ -71,8 +71,8 @@
 
 typedef struct plus_gscache {
     PyThreadState *tstate;          /* NULL: detached */
-    struct plus_gscache *prev;      /* in cache_list while tstate != NULL */
-    struct plus_gscache *next;
+    struct plus_gscache *prev;      /* in cache_list (a live thread's) or */
+    struct plus_gscache *next;      /* cache_dead while tstate != NULL */
 } plus_gscache;
 
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
