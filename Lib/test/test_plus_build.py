@@ -40,8 +40,8 @@ def _gilstate_cache_probe():
     # Without a C compiler there is no such thread to watch: then, and
     # only then, read the compile-time switch.
     import unittest
-    from test import test_plus_gilstate
     try:
+        from test import test_plus_gilstate     # skips without ctypes
         return test_plus_gilstate.local_kept_between_calls()
     except unittest.SkipTest:
         return bool(sysconfig.get_config_var('WITH_PLUS_GILSTATE_CACHE'))
