@@ -86,6 +86,15 @@
 #define WITH_PLUS_GC_FREE_STDLIB 1
 #endif
 
+/* WITH_PLUS_GILSTATE_CACHE: a thread that Python did not create keeps the
+   thread state that its outermost PyGILState_Ensure() made, instead of
+   losing it at the matching PyGILState_Release(); it is freed when the
+   thread exits or at Py_Finalize.  Used in Python/pystate.c and
+   Python/plus_gilstate.h. */
+#ifndef WITH_PLUS_GILSTATE_CACHE
+#define WITH_PLUS_GILSTATE_CACHE 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
@@ -96,7 +105,8 @@
     X("func-close", WITH_PLUS_FUNC_CLOSE) \
     X("clear-weakrefs", WITH_PLUS_CLEAR_WEAKREFS) \
     X("clear-frames", WITH_PLUS_CLEAR_FRAMES) \
-    X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB)
+    X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB) \
+    X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \

@@ -81,6 +81,8 @@ PLUS_FEATURE([clear-frames], [WITH_PLUS_CLEAR_FRAMES],
     [frame.clear() and traceback.clear_frames()])
 PLUS_FEATURE([gc-free-stdlib], [WITH_PLUS_GC_FREE_STDLIB],
     [stdlib paths (namedtuple, json) that leave no reference cycles])
+PLUS_FEATURE([gilstate-cache], [WITH_PLUS_GILSTATE_CACHE],
+    [foreign threads keep their thread state between PyGILState calls])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;

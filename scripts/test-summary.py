@@ -1,11 +1,13 @@
 """Summarise a regrtest log: per-test results and one counts line.
 
 usage: test-summary.py LOG EXCLUSIONS [--no-exclusions]
+                       [--result NAME=RESULT ...]
 
 Writes LOG's folder/test-results.txt (one "RESULT test_name" line per test,
 sorted) and prints, last, "N passed, N failed, N skipped".  Tests excluded
 through EXCLUSIONS (known failures of stock 2.7.18) count as skipped and are
-listed as EXCLUDED.
+listed as EXCLUDED.  --result adds the result (PASS, FAIL or SKIP) of a
+test run outside regrtest, e.g. "--result embed-host=PASS".
 """
 from __future__ import print_function
 
@@ -69,6 +71,11 @@ def main(argv):
     use_exclusions = '--no-exclusions' not in argv[3:]
     with open(log) as f:
         results = parse(f)
+    options = argv[3:]
+    for i, option in enumerate(options):
+        if option == '--result':
+            name, result = options[i + 1].split('=', 1)
+            results[name] = result
     if use_exclusions:
         for name in read_names(exclusions):
             results[name] = 'EXCLUDED'

@@ -50,6 +50,18 @@ def _gc_free_stdlib_probe():
     return (collections.namedtuple('Probe', 'x').__new__.__code__.co_filename
             != '<string>')
 
+def _gilstate_cache_probe():
+    # Only a thread that Python did not create shows the feature; the
+    # probe starts one with a C helper compiled by test_plus_gilstate.
+    # Without a C compiler there is no such thread to watch: then, and
+    # only then, read the compile-time switch.
+    import unittest
+    try:
+        from test import test_plus_gilstate     # skips without ctypes
+        return test_plus_gilstate.local_kept_between_calls()
+    except unittest.SkipTest:
+        return bool(sysconfig.get_config_var('WITH_PLUS_GILSTATE_CACHE'))
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
@@ -60,6 +72,7 @@ FEATURES = {
     'clear-weakrefs': ('WITH_PLUS_CLEAR_WEAKREFS', _clear_weakrefs_probe),
     'clear-frames': ('WITH_PLUS_CLEAR_FRAMES', _clear_frames_probe),
     'gc-free-stdlib': ('WITH_PLUS_GC_FREE_STDLIB', _gc_free_stdlib_probe),
+    'gilstate-cache': ('WITH_PLUS_GILSTATE_CACHE', _gilstate_cache_probe),
 }
 
 
