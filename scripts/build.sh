@@ -42,10 +42,9 @@ configure_and_make() {
     shift 2
     "$top/scripts/deps.sh" check
     # ccache, when installed, through its compiler links: CC stays "gcc"
-    # in the installed Makefile.
-    # Paths relative to the build folder and no hashing of the current
-    # folder let variants (build/none, build/all, ...) share the cache for
-    # every file whose preprocessed text their switches leave alone.
+    # in the installed Makefile.  Paths relative to the build folder and no
+    # hashing of the current folder let variants (build/none, build/all,
+    # ...) share the cache for every file their switches leave alone.
     if [ -d /usr/lib/ccache ]; then
         PATH=/usr/lib/ccache:$PATH
         CCACHE_BASEDIR=$d
