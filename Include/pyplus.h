@@ -60,13 +60,41 @@
 #define WITH_PLUS_LAZY_IMPORT 1
 #endif
 
+/* WITH_PLUS_NATIVE_LOCKS: PyThread locks (POSIX) are a mutex, a flag
+   and a queue of waiters (Python/plus_lock.h): Lock.acquire(blocking,
+   timeout) as in Python 3.2 on the monotonic clock, waits interrupted by
+   signals run the Python handlers, locks usable in a fork()ed child,
+   thread.error derives from RuntimeError, thread.TIMEOUT_MAX.  Used in
+   Python/thread_pthread.h and Modules/plus_threadlocks.h. */
+#ifndef WITH_PLUS_NATIVE_LOCKS
+#define WITH_PLUS_NATIVE_LOCKS 1
+#endif
+
+/* WITH_PLUS_NATIVE_CONDITION (needs WITH_PLUS_NATIVE_LOCKS): the C types
+   thread.RLock and thread.Condition, which threading.py then uses, with
+   Condition.wait returning a bool, wait_for, timeouts on Semaphore
+   acquires, and threading.Barrier.  Modules/plus_threadlocks.h and
+   Lib/threading.py. */
+#ifndef WITH_PLUS_NATIVE_CONDITION
+#define WITH_PLUS_NATIVE_CONDITION 1
+#endif
+
+/* PLUS_SEM_CONDVAR (native-locks): 1 wakes each waiter through its own
+   sem_t (interruptible by signals), 0 through its own pthread_cond_t
+   (not interruptible: glibc restarts condvar waits after a signal). */
+#ifndef PLUS_SEM_CONDVAR
+#define PLUS_SEM_CONDVAR 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
-    X("lazy-import", WITH_PLUS_LAZY_IMPORT)
+    X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
+    X("native-locks", WITH_PLUS_NATIVE_LOCKS) \
+    X("native-condition", WITH_PLUS_NATIVE_CONDITION)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \
@@ -74,7 +102,8 @@
     X("PLUS_DICT_MINSIZE", PLUS_DICT_MINSIZE) \
     X("PLUS_DICT_LOAD_NUM", PLUS_DICT_LOAD_NUM) \
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
-    X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH)
+    X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
+    X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR)
 
 #ifndef Py_LIMITED_API
 #ifdef __cplusplus

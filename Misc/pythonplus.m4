@@ -73,6 +73,13 @@ PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
     [the opt-in on-demand importer Lib/lazyimport.py])
+PLUS_FEATURE([native-locks], [WITH_PLUS_NATIVE_LOCKS],
+    [locks on mutex + condvar: timeouts, interruptible, fork-safe])
+PLUS_FEATURE([native-condition], [WITH_PLUS_NATIVE_CONDITION],
+    [C RLock and Condition for threading, Barrier, timeouts everywhere])
+if plus_selected native-condition && ! plus_selected native-locks; then
+    AC_MSG_ERROR([PythonPlus feature native-condition needs native-locks])
+fi
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;
@@ -95,4 +102,6 @@ PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
     [tight-dict: denominator of the max load (default 5)])
 PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict: table growth, in percent of the entries (default 150)])
+PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
+    [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
 ])

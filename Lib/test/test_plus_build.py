@@ -34,12 +34,28 @@ def _lazy_import_probe():
         return False
     return True
 
+def _native_locks_probe():
+    import thread
+    lock = thread.allocate_lock()
+    try:
+        lock.acquire(True, 0.001)
+    except TypeError:
+        return False
+    return True
+
+def _native_condition_probe():
+    import threading
+    return hasattr(threading, 'Barrier')
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
+    'native-locks': ('WITH_PLUS_NATIVE_LOCKS', _native_locks_probe),
+    'native-condition': ('WITH_PLUS_NATIVE_CONDITION',
+                         _native_condition_probe),
 }
 
 
