@@ -56,7 +56,7 @@ def _install(g):
             saved = self._release_save()
             gotit = False
             try:
-                if timeout is None:
+                if timeout is None or timeout > _thread.TIMEOUT_MAX:
                     gotit = waiter.acquire()
                 elif timeout > 0:
                     gotit = waiter.acquire(True, timeout)

@@ -137,6 +137,7 @@ typedef struct {
     long owner;
     unsigned long count;
     PyObject *weakreflist;
+    PyObject *dict;             /* attributes, as threading._RLock has */
 } plus_rlockobject;
 
 static PyTypeObject plus_rlocktype;
@@ -166,9 +167,25 @@ plus_rlock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)self;
 }
 
+static int
+plus_rlock_traverse(plus_rlockobject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->dict);
+    return 0;
+}
+
+static int
+plus_rlock_clear(plus_rlockobject *self)
+{
+    Py_CLEAR(self->dict);
+    return 0;
+}
+
 static void
 plus_rlock_dealloc(plus_rlockobject *self)
 {
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(self->dict);
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }
@@ -387,11 +404,11 @@ static PyTypeObject plus_rlocktype = {
     0,                                  /* tp_getattro */
     0,                                  /* tp_setattro */
     0,                                  /* tp_as_buffer */
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, /* tp_flags */
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
     "A reentrant lock: the owning thread may acquire it again; it is "
     "free\nonce released as many times as acquired.", /* tp_doc */
-    0,                                  /* tp_traverse */
-    0,                                  /* tp_clear */
+    (traverseproc)plus_rlock_traverse,  /* tp_traverse */
+    (inquiry)plus_rlock_clear,          /* tp_clear */
     0,                                  /* tp_richcompare */
     offsetof(plus_rlockobject, weakreflist), /* tp_weaklistoffset */
     0,                                  /* tp_iter */
@@ -403,11 +420,11 @@ static PyTypeObject plus_rlocktype = {
     0,                                  /* tp_dict */
     0,                                  /* tp_descr_get */
     0,                                  /* tp_descr_set */
-    0,                                  /* tp_dictoffset */
+    offsetof(plus_rlockobject, dict),   /* tp_dictoffset */
     0,                                  /* tp_init */
     PyType_GenericAlloc,                /* tp_alloc */
     plus_rlock_new,                     /* tp_new */
-    PyObject_Del,                       /* tp_free */
+    PyObject_GC_Del,                    /* tp_free */
 };
 
 /* Condition: a condition variable over a thread.lock or thread.RLock. */
@@ -417,6 +434,7 @@ typedef struct {
     PyObject *lock;
     _PyPlusCond cv;
     PyObject *weakreflist;
+    PyObject *dict;             /* attributes, as threading._Condition has */
 } plus_condobject;
 
 static PyTypeObject plus_condtype;
@@ -466,6 +484,7 @@ static int
 plus_cond_traverse(plus_condobject *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->lock);
+    Py_VISIT(self->dict);
     return 0;
 }
 
@@ -473,6 +492,7 @@ static int
 plus_cond_clear(plus_condobject *self)
 {
     Py_CLEAR(self->lock);
+    Py_CLEAR(self->dict);
     return 0;
 }
 
@@ -484,6 +504,7 @@ plus_cond_dealloc(plus_condobject *self)
         PyObject_ClearWeakRefs((PyObject *)self);
     }
     Py_CLEAR(self->lock);
+    Py_CLEAR(self->dict);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -564,7 +585,7 @@ plus_cond_is_owned(plus_condobject *self, PyObject *unused)
 }
 
 /* Condition.wait's timeout (None: forever) in microseconds; <= 0 means
-   "do not wait", as in Python 3. */
+   "do not wait", as in Python 3; above TIMEOUT_MAX means forever. */
 static int
 plus_cond_timeout(PyObject *timeout, PY_LONG_LONG *us)
 {
@@ -582,8 +603,8 @@ plus_cond_timeout(PyObject *timeout, PY_LONG_LONG *us)
         *us = 0;
     }
     else if (t * 1e6 > (double)PY_PLUS_TIMEOUT_MAX) {
-        PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
-        return -1;
+        /* forever: 2.7 code such as multiprocessing joins with 1e100 */
+        *us = -1;
     }
     else {
         *us = (PY_LONG_LONG)(t * 1e6);
@@ -855,7 +876,7 @@ static PyTypeObject plus_condtype = {
     0,                                  /* tp_dict */
     0,                                  /* tp_descr_get */
     0,                                  /* tp_descr_set */
-    0,                                  /* tp_dictoffset */
+    offsetof(plus_condobject, dict),    /* tp_dictoffset */
     (initproc)plus_cond_init,           /* tp_init */
     PyType_GenericAlloc,                /* tp_alloc */
     plus_cond_new,                      /* tp_new */
