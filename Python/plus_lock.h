@@ -13,7 +13,7 @@
    A condition variable (_PyPlusCond) is a second FIFO guarded by the same
    mutex: wait() clears "locked", wakes a lock waiter and queues itself in
    one critical section, so no notify can slip in between; notify(n)
-   dequeues and wakes the n oldest waiters.  A waiter knows it was notified
+   dequeues the n oldest waiters, marks them and wakes them.  A waiter knows it was notified
    from its own record (a flag set under the mutex), never from a shared
    counter, so a late waiter cannot steal a wake-up, a timed-out waiter
    cannot lose one, and notify(n) wakes at most n.
@@ -23,8 +23,10 @@
      1: a sem_t.  The waiter drops the mutex and sleeps in sem_wait or
         sem_clockwait(CLOCK_MONOTONIC); a signal handler makes those return
         EINTR, which is what makes waits interruptible (the caller runs the
-        Python signal handlers and resumes).  The waker posts while holding
-        the mutex, so the record (on the waiter's stack) is still alive.
+        Python signal handlers and resumes).  The waker posts after
+        releasing the mutex, so that the woken thread does not run into
+        it; a marked waiter whose wait ended otherwise (time-out, signal)
+        waits for that post before its record (on its stack) goes away.
      0: a pthread_cond_t on CLOCK_MONOTONIC with pthread_cond_timedwait.
         glibc restarts these after a signal handler, so waits are not
         interruptible with this choice.
@@ -192,33 +194,70 @@ plus_dequeue(_PyPlusCond *q, plus_waiter *w)
     q->nwaiters--;
 }
 
-/* Under the mutex: wake the n oldest waiters of q (all if n < 0). */
-static Py_ssize_t
-plus_wake(_PyPlusCond *q, Py_ssize_t n)
+/* Under the mutex: take the n oldest waiters off q (all if n < 0) and mark
+   them woken.  Returns them chained through "next", for plus_post(). */
+static plus_waiter *
+plus_take(_PyPlusCond *q, Py_ssize_t n, Py_ssize_t *count)
 {
-    Py_ssize_t woken = 0;
-    plus_waiter *w;
+    plus_waiter *w, *first = NULL, *last = NULL;
+    Py_ssize_t taken = 0;
 
-    while (q->head != NULL && (n < 0 || woken < n)) {
+    while (q->head != NULL && (n < 0 || taken < n)) {
         w = (plus_waiter *)q->head;
         plus_dequeue(q, w);
         w->notified = 1;
+        w->next = NULL;
+        if (last != NULL) {
+            last->next = w;
+        }
+        else {
+            first = w;
+        }
+        last = w;
+        taken++;
+    }
+    if (count != NULL) {
+        *count = taken;
+    }
+    return first;
+}
+
+/* Wake the chain of plus_take().  A sem_t is posted after the mutex is
+   released, so that the woken thread does not run into a held mutex: a
+   marked waiter never leaves before it consumed its post (plus_sleep), so
+   its record outlives the sem_post.  A pthread_cond_t has no such
+   guarantee and is signalled under the mutex. */
+static void
+plus_post(plus_waiter *w)
+{
+    plus_waiter *next;
+
+    while (w != NULL) {
+        next = w->next;         /* w may be gone once posted */
 #if PLUS_SEM_CONDVAR
         sem_post(&w->sem);
 #else
         pthread_cond_signal(&w->cond);
 #endif
-        woken++;
+        w = next;
     }
-    return woken;
 }
 
-/* Under the mutex mut (released while sleeping): queue on q and sleep until
-   woken, the deadline dl (NULL: none) passes, or (intr) a signal arrives.
-   Returns ACQUIRED (woken), FAILURE or INTR; the record is off the queue. */
+#if PLUS_SEM_CONDVAR
+#define PLUS_POST_LOCKED(chain) ((void)0)
+#define PLUS_POST_UNLOCKED(chain) plus_post(chain)
+#else
+#define PLUS_POST_LOCKED(chain) plus_post(chain)
+#define PLUS_POST_UNLOCKED(chain) ((void)0)
+#endif
+
+/* Under the mutex mut (released while sleeping): post the chain "wake"
+   (see plus_take), queue on q and sleep until woken, the deadline dl (NULL:
+   none) passes, or (intr) a signal arrives.  Returns ACQUIRED (woken),
+   FAILURE or INTR, with mut held again and the record off the queue. */
 static int
 plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
-           int intr)
+           int intr, plus_waiter *wake)
 {
     plus_waiter w;
     int err, result;
@@ -230,9 +269,12 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
     pthread_cond_init(&w.cond, &plus_condattr);
 #endif
     plus_enqueue(q, &w);
+    PLUS_POST_LOCKED(wake);
     for (;;) {
 #if PLUS_SEM_CONDVAR
         pthread_mutex_unlock(mut);
+        PLUS_POST_UNLOCKED(wake);
+        wake = NULL;
         if (dl == NULL) {
             err = sem_wait(&w.sem);
         }
@@ -246,6 +288,14 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
         }
         err = err ? errno : 0;
         pthread_mutex_lock(mut);
+        if (w.notified && err != 0) {
+            /* woken just as the wait ended: the post is on its way and
+               must land before the record goes away */
+            pthread_mutex_unlock(mut);
+            while (sem_wait(&w.sem) != 0) {
+            }
+            pthread_mutex_lock(mut);
+        }
 #else
         if (dl == NULL) {
             err = pthread_cond_wait(&w.cond, mut);
@@ -327,7 +377,7 @@ _PyPlusThread_AcquireTimed(PyThread_type_lock lock, PY_LONG_LONG timeout_us,
         }
         do {
             result = plus_sleep(&lk->q, &lk->mut,
-                                timeout_us > 0 ? &dl : NULL, intr);
+                                timeout_us > 0 ? &dl : NULL, intr, NULL);
         } while (lk->locked && result == PY_PLUS_LOCK_ACQUIRED);
     }
     if (!lk->locked) {
@@ -352,13 +402,14 @@ void
 PyThread_release_lock(PyThread_type_lock lock)
 {
     plus_lock *lk = (plus_lock *)lock;
+    plus_waiter *wake;
 
     PLUS_LOCK_ENTER(lk);
     lk->locked = 0;
-    if (lk->q.head != NULL) {
-        plus_wake(&lk->q, 1);
-    }
+    wake = plus_take(&lk->q, 1, NULL);
+    PLUS_POST_LOCKED(wake);
     pthread_mutex_unlock(&lk->mut);
+    PLUS_POST_UNLOCKED(wake);
 }
 
 int
@@ -396,13 +447,11 @@ _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
         plus_deadline(&dl, timeout_us);
     }
     lk->locked = 0;
-    if (lk->q.head != NULL) {
-        plus_wake(&lk->q, 1);
-    }
-    result = plus_sleep(cv, &lk->mut, timeout_us > 0 ? &dl : NULL, intr);
+    result = plus_sleep(cv, &lk->mut, timeout_us > 0 ? &dl : NULL, intr,
+                        plus_take(&lk->q, 1, NULL));
     /* Re-acquire, however the wait ended; not interruptible (short). */
     while (lk->locked) {
-        plus_sleep(&lk->q, &lk->mut, NULL, 0);
+        plus_sleep(&lk->q, &lk->mut, NULL, 0, NULL);
     }
     lk->locked = 1;
     pthread_mutex_unlock(&lk->mut);
@@ -413,6 +462,7 @@ Py_ssize_t
 _PyPlusCond_Notify(_PyPlusCond *cv, PyThread_type_lock lock, Py_ssize_t n)
 {
     plus_lock *lk = (plus_lock *)lock;
+    plus_waiter *wake;
     Py_ssize_t woken;
 
     PLUS_LOCK_ENTER(lk);
@@ -421,7 +471,9 @@ _PyPlusCond_Notify(_PyPlusCond *cv, PyThread_type_lock lock, Py_ssize_t n)
         pthread_mutex_unlock(&lk->mut);
         return PY_PLUS_LOCK_NOT_HELD;
     }
-    woken = plus_wake(cv, n);
+    wake = plus_take(cv, n, &woken);
+    PLUS_POST_LOCKED(wake);
     pthread_mutex_unlock(&lk->mut);
+    PLUS_POST_UNLOCKED(wake);
     return woken;
 }
