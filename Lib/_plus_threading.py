@@ -124,7 +124,8 @@ def _install(g):
         __doc__ = _Barrier.__doc__
 
         def __init__(self, parties, action=None, timeout=None):
-            _Barrier.__init__(self, parties, action, timeout, Condition(Lock()))
+            _Barrier.__init__(self, parties, action, timeout,
+                              Condition(Lock()))
 
     for name, value in [('RLock', RLock), ('Condition', Condition),
                         ('_PyCondition', _PyCondition),

@@ -12,11 +12,13 @@
 
    A condition variable (_PyPlusCond) is a second FIFO guarded by the same
    mutex: wait() clears "locked", wakes a lock waiter and queues itself in
-   one critical section, so no notify can slip in between; notify(n)
-   dequeues the n oldest waiters, marks them and wakes them.  A waiter knows it was notified
-   from its own record (a flag set under the mutex), never from a shared
-   counter, so a late waiter cannot steal a wake-up, a timed-out waiter
-   cannot lose one, and notify(n) wakes at most n.
+   one critical section, so no notify can slip in between.  notify(n)
+   moves the n oldest waiters, marked, from the condition's queue to the
+   lock's ("wait morphing"): they need the lock, which the notifier holds,
+   so they sleep on until its release wakes them, once.  A waiter knows it
+   was notified from its own record (flags set under the mutex), never from
+   a shared counter, so a late waiter cannot steal a wake-up, a timed-out
+   waiter cannot lose one, and notify(n) wakes at most n.
 
    Each waiter record carries its own wake-up primitive, chosen by the
    tunable PLUS_SEM_CONDVAR:
@@ -50,7 +52,9 @@
 typedef struct _plus_waiter {
     struct _plus_waiter *prev;
     struct _plus_waiter *next;
-    int notified;
+    int moved;                  /* notified: now on the lock's queue */
+    int woken;                  /* taken off the queues and posted */
+    int handed;                 /* woken owning the lock (hand-off) */
 #if PLUS_SEM_CONDVAR
     sem_t sem;
 #else
@@ -205,7 +209,7 @@ plus_take(_PyPlusCond *q, Py_ssize_t n, Py_ssize_t *count)
     while (q->head != NULL && (n < 0 || taken < n)) {
         w = (plus_waiter *)q->head;
         plus_dequeue(q, w);
-        w->notified = 1;
+        w->woken = 1;
         w->next = NULL;
         if (last != NULL) {
             last->next = w;
@@ -243,6 +247,31 @@ plus_post(plus_waiter *w)
     }
 }
 
+/* plus_sleep's result for a notified waiter that was handed the lock */
+#define PLUS_HANDED 3
+
+/* Under the mutex: release the held lock.  A notified Condition waiter
+   first in line gets the lock handed over (it stays locked): it was
+   notified first, and the notifier would otherwise take the lock again
+   before it wakes and send it back to sleep, for a second wake-up.  Plain
+   lock waiters (the GIL's) are only woken, as stock.  Returns the chain to
+   post. */
+static plus_waiter *
+plus_release(plus_lock *lk)
+{
+    plus_waiter *w = (plus_waiter *)lk->q.head;
+
+    if (w != NULL && w->moved) {
+        plus_dequeue(&lk->q, w);
+        w->woken = 1;
+        w->handed = 1;
+        w->next = NULL;
+        return w;
+    }
+    lk->locked = 0;
+    return plus_take(&lk->q, 1, NULL);
+}
+
 #if PLUS_SEM_CONDVAR
 #define PLUS_POST_LOCKED(chain) ((void)0)
 #define PLUS_POST_UNLOCKED(chain) plus_post(chain)
@@ -253,7 +282,8 @@ plus_post(plus_waiter *w)
 
 /* Under the mutex mut (released while sleeping): post the chain "wake"
    (see plus_take), queue on q and sleep until woken, the deadline dl (NULL:
-   none) passes, or (intr) a signal arrives.  Returns ACQUIRED (woken),
+   none) passes, or (intr) a signal arrives; once moved to the lock's
+   queue by a notify, only a wake-up ends the sleep.  Returns ACQUIRED (woken),
    FAILURE or INTR, with mut held again and the record off the queue. */
 static int
 plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
@@ -262,7 +292,9 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
     plus_waiter w;
     int err, result;
 
-    w.notified = 0;
+    w.moved = 0;
+    w.woken = 0;
+    w.handed = 0;
 #if PLUS_SEM_CONDVAR
     sem_init(&w.sem, 0, 0);
 #else
@@ -275,7 +307,7 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
         pthread_mutex_unlock(mut);
         PLUS_POST_UNLOCKED(wake);
         wake = NULL;
-        if (dl == NULL) {
+        if (dl == NULL || w.moved) {
             err = sem_wait(&w.sem);
         }
         else {
@@ -288,7 +320,7 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
         }
         err = err ? errno : 0;
         pthread_mutex_lock(mut);
-        if (w.notified && err != 0) {
+        if (w.woken && err != 0) {
             /* woken just as the wait ended: the post is on its way and
                must land before the record goes away */
             pthread_mutex_unlock(mut);
@@ -297,16 +329,19 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
             pthread_mutex_lock(mut);
         }
 #else
-        if (dl == NULL) {
+        if (dl == NULL || w.moved) {
             err = pthread_cond_wait(&w.cond, mut);
         }
         else {
             err = pthread_cond_timedwait(&w.cond, mut, dl);
         }
 #endif
-        if (w.notified) {
-            result = PY_PLUS_LOCK_ACQUIRED;
+        if (w.woken) {
+            result = w.handed ? PLUS_HANDED : PY_PLUS_LOCK_ACQUIRED;
             break;
+        }
+        if (w.moved) {
+            continue;   /* notified: no time-out, wait for the lock */
         }
         if (err == ETIMEDOUT) {
             plus_dequeue(q, &w);
@@ -405,8 +440,7 @@ PyThread_release_lock(PyThread_type_lock lock)
     plus_waiter *wake;
 
     PLUS_LOCK_ENTER(lk);
-    lk->locked = 0;
-    wake = plus_take(&lk->q, 1, NULL);
+    wake = plus_release(lk);
     PLUS_POST_LOCKED(wake);
     pthread_mutex_unlock(&lk->mut);
     PLUS_POST_UNLOCKED(wake);
@@ -446,14 +480,18 @@ _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
     if (timeout_us > 0) {
         plus_deadline(&dl, timeout_us);
     }
-    lk->locked = 0;
     result = plus_sleep(cv, &lk->mut, timeout_us > 0 ? &dl : NULL, intr,
-                        plus_take(&lk->q, 1, NULL));
-    /* Re-acquire, however the wait ended; not interruptible (short). */
-    while (lk->locked) {
-        plus_sleep(&lk->q, &lk->mut, NULL, 0, NULL);
+                        plus_release(lk));
+    if (result == PLUS_HANDED) {
+        result = PY_PLUS_LOCK_ACQUIRED;         /* the lock is ours */
     }
-    lk->locked = 1;
+    else {
+        /* Re-acquire, however the wait ended; not interruptible. */
+        while (lk->locked) {
+            plus_sleep(&lk->q, &lk->mut, NULL, 0, NULL);
+        }
+        lk->locked = 1;
+    }
     pthread_mutex_unlock(&lk->mut);
     return result;
 }
@@ -462,8 +500,8 @@ Py_ssize_t
 _PyPlusCond_Notify(_PyPlusCond *cv, PyThread_type_lock lock, Py_ssize_t n)
 {
     plus_lock *lk = (plus_lock *)lock;
-    plus_waiter *wake;
-    Py_ssize_t woken;
+    plus_waiter *w;
+    Py_ssize_t woken = 0;
 
     PLUS_LOCK_ENTER(lk);
     plus_cond_refresh(cv);
@@ -471,9 +509,14 @@ _PyPlusCond_Notify(_PyPlusCond *cv, PyThread_type_lock lock, Py_ssize_t n)
         pthread_mutex_unlock(&lk->mut);
         return PY_PLUS_LOCK_NOT_HELD;
     }
-    wake = plus_take(cv, n, &woken);
-    PLUS_POST_LOCKED(wake);
+    /* the lock is held: its release will wake the notified */
+    while (cv->head != NULL && (n < 0 || woken < n)) {
+        w = (plus_waiter *)cv->head;
+        plus_dequeue(cv, w);
+        w->moved = 1;
+        plus_enqueue(&lk->q, w);
+        woken++;
+    }
     pthread_mutex_unlock(&lk->mut);
-    PLUS_POST_UNLOCKED(wake);
     return woken;
 }
