@@ -6,7 +6,8 @@
    waiters, which gives timed and interruptible acquires and lets a
    condition variable wait on the very same mutex.  Implemented in
    Python/plus_lock.h (POSIX threads only); used by Modules/threadmodule.c.
-   Every function below is called WITHOUT the GIL held. */
+   None of the functions below needs the GIL; the blocking ones must be
+   called without it. */
 
 #include "pythread.h"
 

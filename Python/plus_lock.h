@@ -7,8 +7,8 @@
    mutex, sets "locked" if it is clear, and otherwise queues a waiter record
    that lives on the waiting thread's stack and sleeps on it; release()
    clears "locked" and wakes the oldest queued waiter, which re-checks the
-   flag (a thread that comes in between may take the lock first: no
-   hand-off, as with the stock semaphore lock).
+   flag (a thread that comes in between may take the lock first, as with
+   the stock semaphore lock).
 
    A condition variable (_PyPlusCond) is a second FIFO guarded by the same
    mutex: wait() clears "locked", wakes a lock waiter and queues itself in
@@ -18,7 +18,10 @@
    so they sleep on until its release wakes them, once.  A waiter knows it
    was notified from its own record (flags set under the mutex), never from
    a shared counter, so a late waiter cannot steal a wake-up, a timed-out
-   waiter cannot lose one, and notify(n) wakes at most n.
+   waiter cannot lose one, and notify(n) wakes at most n.  When the lock
+   is released with a notified waiter first in its queue, the lock is
+   handed over to it rather than freed (see plus_release): otherwise the
+   notifier, still running, takes it back before the waiter wakes.
 
    Each waiter record carries its own wake-up primitive, chosen by the
    tunable PLUS_SEM_CONDVAR:
