@@ -80,10 +80,15 @@
 #endif
 
 /* PLUS_SEM_CONDVAR (native-locks): 1 wakes each waiter through its own
-   sem_t (interruptible by signals), 0 through its own pthread_cond_t
-   (not interruptible: glibc restarts condvar waits after a signal). */
+   sem_t (interruptible by signals; faster in Tools/plus/lockfloor.c), 0
+   through its own pthread_cond_t (not interruptible: glibc restarts
+   condvar waits after a signal).  macOS has no unnamed semaphores. */
 #ifndef PLUS_SEM_CONDVAR
+#if defined(__APPLE__)
+#define PLUS_SEM_CONDVAR 0
+#else
 #define PLUS_SEM_CONDVAR 1
+#endif
 #endif
 
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
