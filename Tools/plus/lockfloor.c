@@ -2,7 +2,9 @@
    and forth, N times each way,
      pthread   with a plain pthread mutex + pthread_cond_t (the floor),
      plus      with the PythonPlus lock and condition of Python/plus_lock.h
-               (Condition.wait / notify without the interpreter around).
+               (Condition.wait / notify without the interpreter around),
+   and, for Lock objects, two locks handed over (lock-rendezvous) with the
+   PythonPlus lock and with the stock 2.7 lock (a bare sem_t).
    Build and run both condvar flavours of plus_lock.h (from the top):
 
      for s in 1 0; do gcc -O2 -pthread -DPLUS_SEM_CONDVAR=$s \
@@ -11,6 +13,7 @@
 */
 #include "Python.h"
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -86,6 +89,20 @@ lockplayer(void *arg)
     return NULL;
 }
 
+/* the stock lock: a sem_t */
+static sem_t sa, sb;
+
+static void *
+semplayer(void *arg)
+{
+    int i;
+    for (i = 0; i < N; i++) {
+        sem_wait(&sa);
+        sem_post(&sb);
+    }
+    return NULL;
+}
+
 static double
 run(void *(*f)(void *))
 {
@@ -101,7 +118,7 @@ int
 main(void)
 {
     pthread_t t;
-    double t0, pt, pl, ll;
+    double t0, pt, pl, ll, sl;
     int i;
 
     pt = run(pplayer);
@@ -119,10 +136,22 @@ main(void)
     }
     pthread_join(t, NULL);
     ll = N / (now() - t0);
+    sem_init(&sa, 0, 0);
+    sem_init(&sb, 0, 0);
+    t0 = now();
+    pthread_create(&t, NULL, semplayer, NULL);
+    for (i = 0; i < N; i++) {
+        sem_post(&sa);
+        sem_wait(&sb);
+    }
+    pthread_join(t, NULL);
+    sl = N / (now() - t0);
     printf("PLUS_SEM_CONDVAR=%d\n", PLUS_SEM_CONDVAR);
     printf("  pthread mutex+cond rendezvous   %10.0f /s (the floor)\n", pt);
     printf("  plus lock+cond rendezvous       %10.0f /s (%.2f of floor)\n",
            pl, pl / pt);
-    printf("  plus lock-only rendezvous       %10.0f /s\n", ll);
+    printf("  plus lock-only rendezvous       %10.0f /s (%.2f of stock)\n",
+           ll, ll / sl);
+    printf("  stock sem_t lock rendezvous     %10.0f /s\n", sl);
     return 0;
 }
