@@ -294,10 +294,16 @@ class ConditionTest(unittest.TestCase):
             self.assertFalse(c.wait(0))
 
     def test_stress_mixed(self):
+        self.stress_mixed(threading.Lock())
+
+    def test_stress_mixed_rlock(self):
+        self.stress_mixed(threading.RLock())
+
+    def stress_mixed(self, lock):
         # Producers add tokens and notify one, some, or all; consumers
         # take one token each time, waiting with various timeouts.  Every
         # token is consumed (no lost wake-up), nothing hangs.
-        c = threading.Condition(threading.Lock())
+        c = threading.Condition(lock)
         state = {'tokens': 0, 'taken': 0, 'timeouts': 0}
         producers, consumers, per = 4, 8, 250
         total = producers * per
