@@ -283,6 +283,51 @@ class LockForkTest(unittest.TestCase):
             t.join(60)
 
 
+    def test_fork_while_lock_is_busy(self):
+        # Threads hammer a lock (its internal mutex is often held) while
+        # the main thread forks; each child must be able to use the lock
+        # at once.  A child that hangs is killed and fails the test.
+        lock = thread.allocate_lock()
+        stop = []
+
+        def hammer():
+            while not stop:
+                if lock.acquire(True, 0.001):
+                    lock.release()
+        threads = [threading.Thread(target=hammer) for i in range(3)]
+        for t in threads:
+            t.start()
+        try:
+            for i in range(20):
+                pid = os.fork()
+                if pid == 0:
+                    code = 1
+                    try:
+                        if not lock.acquire(True, 0.01):
+                            lock.release()  # its holder is gone
+                        else:
+                            lock.release()
+                        assert lock.acquire(True, 1)
+                        code = 0
+                    finally:
+                        os._exit(code)
+                deadline = time.time() + 60
+                while True:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        break
+                    if time.time() > deadline:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                        self.fail('the child hung on a lock')
+                    time.sleep(0.005)
+                self.assertEqual(status, 0)
+        finally:
+            stop.append(1)
+            for t in threads:
+                t.join(60)
+
+
 class StockCompatTest(unittest.TestCase):
     # Holds on every build.
 
