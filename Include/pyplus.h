@@ -95,6 +95,37 @@
 #define WITH_PLUS_GILSTATE_CACHE 1
 #endif
 
+/* WITH_PLUS_NATIVE_LOCKS: PyThread locks (POSIX) are a mutex, a flag
+   and a queue of waiters (Python/plus_lock.h): Lock.acquire(blocking,
+   timeout) as in Python 3.2 on the monotonic clock, waits interrupted by
+   signals run the Python handlers, locks usable in a fork()ed child,
+   thread.error derives from RuntimeError, thread.TIMEOUT_MAX.  Used in
+   Python/thread_pthread.h and Modules/plus_threadlocks.h. */
+#ifndef WITH_PLUS_NATIVE_LOCKS
+#define WITH_PLUS_NATIVE_LOCKS 1
+#endif
+
+/* WITH_PLUS_NATIVE_CONDITION (needs WITH_PLUS_NATIVE_LOCKS): the C types
+   thread.RLock and thread.Condition, which threading.py then uses, with
+   Condition.wait returning a bool, wait_for, timeouts on Semaphore
+   acquires, and threading.Barrier.  Modules/plus_threadlocks.h and
+   Lib/threading.py. */
+#ifndef WITH_PLUS_NATIVE_CONDITION
+#define WITH_PLUS_NATIVE_CONDITION 1
+#endif
+
+/* PLUS_SEM_CONDVAR (native-locks): 1 wakes each waiter through its own
+   sem_t (interruptible by signals; faster in Tools/plus/lockfloor.c), 0
+   through its own pthread_cond_t (not interruptible: glibc restarts
+   condvar waits after a signal).  macOS has no unnamed semaphores. */
+#ifndef PLUS_SEM_CONDVAR
+#if defined(__APPLE__)
+#define PLUS_SEM_CONDVAR 0
+#else
+#define PLUS_SEM_CONDVAR 1
+#endif
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
@@ -106,7 +137,9 @@
     X("clear-weakrefs", WITH_PLUS_CLEAR_WEAKREFS) \
     X("clear-frames", WITH_PLUS_CLEAR_FRAMES) \
     X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB) \
-    X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE)
+    X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE) \
+    X("native-locks", WITH_PLUS_NATIVE_LOCKS) \
+    X("native-condition", WITH_PLUS_NATIVE_CONDITION)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \
@@ -114,7 +147,8 @@
     X("PLUS_DICT_MINSIZE", PLUS_DICT_MINSIZE) \
     X("PLUS_DICT_LOAD_NUM", PLUS_DICT_LOAD_NUM) \
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
-    X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH)
+    X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
+    X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR)
 
 #ifndef Py_LIMITED_API
 #ifdef __cplusplus

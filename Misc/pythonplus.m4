@@ -83,6 +83,13 @@ PLUS_FEATURE([gc-free-stdlib], [WITH_PLUS_GC_FREE_STDLIB],
     [stdlib paths (namedtuple, json) that leave no reference cycles])
 PLUS_FEATURE([gilstate-cache], [WITH_PLUS_GILSTATE_CACHE],
     [foreign threads keep their thread state between PyGILState calls])
+PLUS_FEATURE([native-locks], [WITH_PLUS_NATIVE_LOCKS],
+    [locks on mutex + condvar: timeouts, interruptible, fork-safe])
+PLUS_FEATURE([native-condition], [WITH_PLUS_NATIVE_CONDITION],
+    [C RLock and Condition for threading, Barrier, timeouts everywhere])
+if plus_selected native-condition && ! plus_selected native-locks; then
+    AC_MSG_ERROR([PythonPlus feature native-condition needs native-locks])
+fi
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;
@@ -105,4 +112,6 @@ PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
     [tight-dict: denominator of the max load (default 5)])
 PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict: table growth, in percent of the entries (default 150)])
+PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
+    [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
 ])

@@ -62,6 +62,19 @@ def _gilstate_cache_probe():
     except unittest.SkipTest:
         return bool(sysconfig.get_config_var('WITH_PLUS_GILSTATE_CACHE'))
 
+def _native_locks_probe():
+    import thread
+    lock = thread.allocate_lock()
+    try:
+        lock.acquire(True, 0.001)
+    except TypeError:
+        return False
+    return True
+
+def _native_condition_probe():
+    import threading
+    return hasattr(threading, 'Barrier')
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
@@ -73,6 +86,9 @@ FEATURES = {
     'clear-frames': ('WITH_PLUS_CLEAR_FRAMES', _clear_frames_probe),
     'gc-free-stdlib': ('WITH_PLUS_GC_FREE_STDLIB', _gc_free_stdlib_probe),
     'gilstate-cache': ('WITH_PLUS_GILSTATE_CACHE', _gilstate_cache_probe),
+    'native-locks': ('WITH_PLUS_NATIVE_LOCKS', _native_locks_probe),
+    'native-condition': ('WITH_PLUS_NATIVE_CONDITION',
+                         _native_condition_probe),
 }
 
 

@@ -1,0 +1,66 @@
+#ifndef Py_PLUS_THREAD_H
+#define Py_PLUS_THREAD_H
+
+/* PythonPlus native locks (WITH_PLUS_NATIVE_LOCKS): the lock of
+   PyThread_allocate_lock() is a mutex, a "locked" flag and a queue of
+   waiters, which gives timed and interruptible acquires and lets a
+   condition variable wait on the very same mutex.  Implemented in
+   Python/plus_lock.h (POSIX threads only); used by Modules/threadmodule.c.
+   None of the functions below needs the GIL; the blocking ones must be
+   called without it. */
+
+#include "pythread.h"
+
+#if WITH_PLUS_NATIVE_LOCKS && defined(_POSIX_THREADS)
+#define PY_PLUS_HAVE_NATIVE_LOCKS 1
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Results of the timed waits. */
+#define PY_PLUS_LOCK_FAILURE 0      /* timed out, or busy for a try */
+#define PY_PLUS_LOCK_ACQUIRED 1     /* acquired, or notified */
+#define PY_PLUS_LOCK_INTR 2         /* a signal arrived (intr != 0) */
+#define PY_PLUS_LOCK_NOT_HELD (-1)  /* waited/notified on a free lock */
+
+/* Longest timeout in microseconds (threading.TIMEOUT_MAX * 1e6). */
+#define PY_PLUS_TIMEOUT_MAX (PY_LLONG_MAX / 1000)
+
+/* A condition variable bound to one lock: a FIFO of waiters, guarded by
+   that lock's mutex.  Zero-filled is a valid empty state. */
+typedef struct {
+    void *head;
+    void *tail;
+    Py_ssize_t nwaiters;
+    unsigned long forkgen;
+} _PyPlusCond;
+
+/* timeout_us: -1 blocks, 0 tries, > 0 waits that long (monotonic clock).
+   intr: return PY_PLUS_LOCK_INTR when a signal interrupts the wait. */
+PyAPI_FUNC(int) _PyPlusThread_AcquireTimed(PyThread_type_lock lock,
+                                           PY_LONG_LONG timeout_us,
+                                           int intr);
+/* Whether the lock is held (by anyone). */
+PyAPI_FUNC(int) _PyPlusThread_LockIsHeld(PyThread_type_lock lock);
+/* Release the held lock, wait until notified (or the timeout or a signal
+   ends the wait), re-acquire the lock.  Returns ACQUIRED when notified,
+   FAILURE on time out, INTR, or NOT_HELD (lock free: nothing done). */
+PyAPI_FUNC(int) _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
+                                 PY_LONG_LONG timeout_us, int intr);
+/* Wake up to n waiters (n < 0: all), oldest first; the lock must be held.
+   Returns the number woken, or NOT_HELD. */
+PyAPI_FUNC(Py_ssize_t) _PyPlusCond_Notify(_PyPlusCond *cv,
+                                          PyThread_type_lock lock,
+                                          Py_ssize_t n);
+/* Seconds on the monotonic clock. */
+PyAPI_FUNC(double) _PyPlusThread_Monotonic(void);
+
+#ifdef __cplusplus
+}
+#endif
+#else
+#define PY_PLUS_HAVE_NATIVE_LOCKS 0
+#endif
+
+#endif /* !Py_PLUS_THREAD_H */
