@@ -73,6 +73,10 @@ PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
     [the opt-in on-demand importer Lib/lazyimport.py])
+PLUS_FEATURE([priority-gil], [WITH_PLUS_PRIORITY_GIL],
+    [a GIL that serves threads back from blocking calls first])
+PLUS_FEATURE([thread-atomic], [WITH_PLUS_THREAD_ATOMIC],
+    [thread.atomic: a per-thread level that blocks involuntary switches])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;
@@ -95,4 +99,6 @@ PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
     [tight-dict: denominator of the max load (default 5)])
 PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict: table growth, in percent of the entries (default 150)])
+PLUS_TUNABLE([plus-gil-cpu-yield-every], [PLUS_GIL_CPU_YIELD_EVERY],
+    [priority-gil: periodic checks between CPU-bound switches (default 100)])
 ])

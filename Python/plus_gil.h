@@ -1,0 +1,265 @@
+/* PythonPlus: the GIL of Python/ceval.c (included once, from there).
+
+   Design notes
+   ------------
+
+   With WITH_PLUS_PRIORITY_GIL (on POSIX threads) the GIL is its own
+   mutex + two condition variables instead of a PyThread lock.  A thread
+   that wants the GIL joins one of two queues:
+
+   - the I/O queue: every thread coming back through PyEval_RestoreThread
+     (after a blocking call) or PyEval_AcquireThread/AcquireLock (a new
+     thread, PyGILState_Ensure);
+   - the CPU queue: a thread that gave the GIL away at the periodic check
+     of PyEval_EvalFrameEx ("yielded").
+
+   Each queue is FIFO (tickets), so no thread overtakes another of its
+   class.  A free GIL goes to the head of the I/O queue first; the CPU
+   queue gets it only when no I/O thread waits, or when it is owed a turn
+   (below).  A thread that releases the GIL around a quick call and comes
+   back to find it still free and nobody of its class queued takes it
+   again at once, as with stock 2.7.
+
+   At the periodic check the holder calls plus_gil_yield():
+   - nobody waits: it keeps the GIL (no system call, no mutex);
+   - an I/O thread waits: the GIL is handed to it, reserved so that no
+     other thread can take it first, and the holder queues as CPU;
+   - only CPU threads wait: the holder counts the check, and hands the GIL
+     to the head of the CPU queue only once in PLUS_GIL_CPU_YIELD_EVERY
+     checks.  Two CPU-bound threads thus switch every ~10000 ticks instead
+     of fighting for the GIL every 100 (stock 2.7's thrashing).
+
+   No starvation: every check made while CPU threads wait is counted, and
+   once the count reaches PLUS_GIL_CPU_YIELD_EVERY the next hand-over
+   (a check or a voluntary release) is reserved for the CPU queue, even
+   when I/O threads wait.  So the head of the CPU queue gets the GIL within
+   PLUS_GIL_CPU_YIELD_EVERY checks, and the head of the I/O queue within
+   two checks of the holder.  An I/O thread that starts waiting sets
+   _Py_Ticker to 0, so that the holder makes its check at the next
+   instruction instead of up to sys.getcheckinterval() ticks later: that
+   is what keeps I/O latency low beside CPU-bound threads.
+
+   After fork, PyEval_ReInitThreads re-creates the structure in the child
+   (the parent's waiters do not exist there).
+
+   With the switch off (or without POSIX threads) the macros below are
+   stock 2.7.18's PyThread lock calls. */
+
+#if WITH_PLUS_PRIORITY_GIL && defined(WITH_THREAD) && defined(_POSIX_THREADS)
+#define PLUS_GIL 1
+#else
+#define PLUS_GIL 0
+#endif
+
+#if PLUS_GIL
+
+#if PLUS_GIL_CPU_YIELD_EVERY < 1
+#error "PLUS_GIL_CPU_YIELD_EVERY must be at least 1"
+#endif
+
+#include <pthread.h>
+
+#define PLUS_GIL_IO 0
+#define PLUS_GIL_CPU 1
+#define PLUS_GIL_ANY 2          /* no reservation */
+
+static struct {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond[2];     /* the I/O and the CPU queue */
+    volatile int locked;
+    int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
+    /* FIFO tickets: next to hand out, and the one served next; a queue
+       holds next - serve threads.  Read without the mutex only as hints. */
+    volatile unsigned long next[2];
+    volatile unsigned long serve[2];
+    long cpu_checks;            /* checks made while CPU threads waited */
+    /* statistics, for thread._gil_stats() and the tests */
+    unsigned long checks, takes[2], yields[2];
+} plus_gil;
+
+#define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
+
+static void
+plus_gil_check(int err, const char *what)
+{
+    if (err) {
+        Py_FatalError(what);
+    }
+}
+
+/* Returns the GIL as an opaque non-NULL "lock", for interpreter_lock. */
+static PyThread_type_lock
+plus_gil_create(void)
+{
+    int cls;
+
+    memset(&plus_gil, 0, sizeof(plus_gil));
+    plus_gil_check(pthread_mutex_init(&plus_gil.mutex, NULL),
+                   "PyEval: cannot create the GIL mutex");
+    for (cls = 0; cls < 2; cls++) {
+        plus_gil_check(pthread_cond_init(&plus_gil.cond[cls], NULL),
+                       "PyEval: cannot create the GIL condition");
+    }
+    plus_gil.reserved = PLUS_GIL_ANY;
+    return (PyThread_type_lock)&plus_gil;
+}
+
+/* Called with the mutex held. */
+static int
+plus_gil_may_take(int cls, unsigned long ticket)
+{
+    if (plus_gil.locked || ticket != plus_gil.serve[cls]) {
+        return 0;
+    }
+    if (plus_gil.reserved != PLUS_GIL_ANY) {
+        return plus_gil.reserved == cls;
+    }
+    return cls == PLUS_GIL_IO || PLUS_GIL_WAITING(PLUS_GIL_IO) == 0;
+}
+
+/* Queue as cls and wait for the GIL.  Called with the mutex held. */
+static void
+plus_gil_wait_locked(int cls)
+{
+    unsigned long ticket = plus_gil.next[cls]++;
+
+    if (cls == PLUS_GIL_IO && plus_gil.locked) {
+        /* Ask the holder to make its periodic check now. */
+        _Py_Ticker = 0;
+    }
+    while (!plus_gil_may_take(cls, ticket)) {
+        plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
+                                         &plus_gil.mutex),
+                       "PyEval: cannot wait for the GIL");
+    }
+    plus_gil.serve[cls]++;
+    plus_gil.locked = 1;
+    plus_gil.reserved = PLUS_GIL_ANY;
+    plus_gil.takes[cls]++;
+    if (cls == PLUS_GIL_CPU) {
+        plus_gil.cpu_checks = 0;
+    }
+}
+
+static void
+plus_gil_take(void)
+{
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_wait_locked(PLUS_GIL_IO);
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* Make the GIL free, for cls if not PLUS_GIL_ANY.  Mutex held. */
+static void
+plus_gil_free_locked(int cls)
+{
+    plus_gil.locked = 0;
+    if (cls == PLUS_GIL_ANY) {
+        if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
+            plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
+            cls = PLUS_GIL_CPU;             /* the CPU queue's turn */
+            plus_gil.reserved = cls;
+        }
+        else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
+            cls = PLUS_GIL_IO;
+        }
+        else if (PLUS_GIL_WAITING(PLUS_GIL_CPU)) {
+            cls = PLUS_GIL_CPU;
+        }
+        else {
+            return;
+        }
+    }
+    else {
+        plus_gil.reserved = cls;
+    }
+    /* Tickets decide who goes first: wake the whole queue. */
+    pthread_cond_broadcast(&plus_gil.cond[cls]);
+}
+
+static void
+plus_gil_drop(void)
+{
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_free_locked(PLUS_GIL_ANY);
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* The periodic check of the GIL holder. */
+static void
+plus_gil_yield(void)
+{
+    int to;
+
+    if (PLUS_GIL_WAITING(PLUS_GIL_IO) == 0 &&
+        PLUS_GIL_WAITING(PLUS_GIL_CPU) == 0) {
+        plus_gil.checks++;
+        return;
+    }
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    plus_gil.checks++;
+    to = PLUS_GIL_ANY;
+    if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
+        ++plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
+        to = PLUS_GIL_CPU;
+    }
+    else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
+        to = PLUS_GIL_IO;
+    }
+    if (to != PLUS_GIL_ANY) {
+        plus_gil.yields[to]++;
+        plus_gil_free_locked(to);
+        plus_gil_wait_locked(PLUS_GIL_CPU);
+    }
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+#define PLUS_GIL_CREATE() plus_gil_create()
+#define PLUS_GIL_TAKE() plus_gil_take()
+#define PLUS_GIL_DROP() plus_gil_drop()
+#define PLUS_GIL_YIELD() plus_gil_yield()
+
+#else /* !PLUS_GIL: stock 2.7.18 */
+
+#define PLUS_GIL_CREATE() PyThread_allocate_lock()
+#define PLUS_GIL_TAKE() PyThread_acquire_lock(interpreter_lock, 1)
+#define PLUS_GIL_DROP() PyThread_release_lock(interpreter_lock)
+#define PLUS_GIL_YIELD() \
+    do { \
+        PyThread_release_lock(interpreter_lock); \
+        /* Other threads may run now */ \
+        PyThread_acquire_lock(interpreter_lock, 1); \
+    } while (0)
+
+#endif /* PLUS_GIL */
+
+#if WITH_PLUS_PRIORITY_GIL
+/* thread._gil_stats(): a dict of the GIL's counters (None where the
+   priority GIL cannot be built: no POSIX threads). */
+PyObject *
+_PyPlus_GIL_Stats(void)
+{
+#if PLUS_GIL
+    return Py_BuildValue(
+        "{s:k,s:k,s:k,s:k,s:k,s:i}",
+        "checks", plus_gil.checks,
+        "io_takes", plus_gil.takes[PLUS_GIL_IO],
+        "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
+        "io_yields", plus_gil.yields[PLUS_GIL_IO],
+        "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
+        "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
+#else
+    Py_RETURN_NONE;
+#endif
+}
+#endif
+
+/* thread.atomic: the periodic check switches threads only outside it. */
+#if WITH_PLUS_THREAD_ATOMIC
+#define PLUS_MAY_SWITCH(tstate) ((tstate)->plus_atomic == 0)
+#else
+#define PLUS_MAY_SWITCH(tstate) 1
+#endif
