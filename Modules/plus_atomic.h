@@ -130,12 +130,12 @@ plus_set_atomic(PyObject *self, PyObject *arg)
                      Py_TYPE(arg)->tp_name);
         return NULL;
     }
-    level = PyLong_AsLong(arg);
-    if (level == -1 && PyErr_Occurred()) {
+    if (PyInt_Check(arg) ? PyInt_AS_LONG(arg) < 0 : _PyLong_Sign(arg) < 0) {
+        PyErr_SetString(PyExc_ValueError, "atomic level must be >= 0");
         return NULL;
     }
-    if (level < 0) {
-        PyErr_SetString(PyExc_ValueError, "atomic level must be >= 0");
+    level = PyLong_AsLong(arg);
+    if (level == -1 && PyErr_Occurred()) {
         return NULL;
     }
     if (level > INT_MAX) {

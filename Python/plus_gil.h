@@ -34,10 +34,19 @@
    (a check or a voluntary release) is reserved for the CPU queue, even
    when I/O threads wait.  So the head of the CPU queue gets the GIL within
    PLUS_GIL_CPU_YIELD_EVERY checks, and the head of the I/O queue within
-   two checks of the holder.  An I/O thread that starts waiting sets
-   _Py_Ticker to 0, so that the holder makes its check at the next
-   instruction instead of up to sys.getcheckinterval() ticks later: that
-   is what keeps I/O latency low beside CPU-bound threads.
+   two checks of the holder.
+
+   Latency: an I/O thread that finds the GIL held lowers _Py_Ticker to
+   PLUS_GIL_IO_TICKS, so that the holder makes its check within a few
+   instructions instead of up to sys.getcheckinterval() ticks later (a
+   holder about to block releases the GIL by then anyway, without a forced
+   switch).  On a multi-processor machine the I/O thread then waits awake
+   for PLUS_GIL_SPIN rounds before it sleeps on its condition, which saves
+   a second wake-up; likewise the head of the CPU queue is woken a tenth
+   of PLUS_GIL_CPU_YIELD_EVERY checks before its turn, so that the GIL is
+   not left unused while it wakes up.  Spinning is bounded and short:
+   on an overloaded machine it would take processor time from the
+   holder.
 
    After fork, PyEval_ReInitThreads re-creates the structure in the child
    (the parent's waiters do not exist there).
@@ -59,6 +68,24 @@
 
 #include <pthread.h>
 
+/* How long (loop rounds) an I/O thread that found the GIL held waits for
+   the hand-over awake before it sleeps on its condition: the holder
+   switches at its next instruction, sooner than a second wake-up. */
+#ifndef PLUS_GIL_SPIN
+#define PLUS_GIL_SPIN 200
+#endif
+
+/* The ticks a holder may still run once an I/O thread waits. */
+#ifndef PLUS_GIL_IO_TICKS
+#define PLUS_GIL_IO_TICKS 10
+#endif
+
+#if defined(__GNUC__) && (defined(__i386__) || defined(__x86_64__))
+#define PLUS_GIL_PAUSE() __asm__ __volatile__("pause")
+#else
+#define PLUS_GIL_PAUSE() ((void)0)
+#endif
+
 #define PLUS_GIL_IO 0
 #define PLUS_GIL_CPU 1
 #define PLUS_GIL_ANY 2          /* no reservation */
@@ -73,6 +100,8 @@ static struct {
     volatile unsigned long next[2];
     volatile unsigned long serve[2];
     long cpu_checks;            /* checks made while CPU threads waited */
+    int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
+    int prewake;                /* the CPU queue's head may wake up */
     /* statistics, for thread._gil_stats() and the tests */
     unsigned long checks, takes[2], yields[2];
 } plus_gil;
@@ -101,7 +130,35 @@ plus_gil_create(void)
                        "PyEval: cannot create the GIL condition");
     }
     plus_gil.reserved = PLUS_GIL_ANY;
+#ifdef _SC_NPROCESSORS_ONLN
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        plus_gil.spin = PLUS_GIL_SPIN;
+    }
+    if (getenv("PLUSGILSPIN")) {     /* XXX experiment */
+        plus_gil.spin = atoi(getenv("PLUSGILSPIN"));
+    }
+#endif
     return (PyThread_type_lock)&plus_gil;
+}
+
+/* The check at which the head of the CPU queue is woken up ahead of its
+   turn, so that it waits for the hand-over awake (a few checks) instead
+   of leaving the GIL unused for the length of a wake-up. */
+#define PLUS_GIL_PREWAKE_AT \
+    (PLUS_GIL_CPU_YIELD_EVERY - 1 - PLUS_GIL_CPU_YIELD_EVERY / 10)
+
+/* Wait awake, for up to rounds, while the GIL is held.  Mutex held. */
+static void
+plus_gil_spin(int rounds)
+{
+    int i;
+
+    pthread_mutex_unlock(&plus_gil.mutex);
+    for (i = 0; i < rounds && plus_gil.locked; i++) {
+        PLUS_GIL_PAUSE();
+    }
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
 }
 
 /* Called with the mutex held. */
@@ -124,10 +181,23 @@ plus_gil_wait_locked(int cls)
     unsigned long ticket = plus_gil.next[cls]++;
 
     if (cls == PLUS_GIL_IO && plus_gil.locked) {
-        /* Ask the holder to make its periodic check now. */
-        _Py_Ticker = 0;
+        /* Ask the holder to make its periodic check within a few ticks
+           (a holder about to block releases the GIL by then anyway),
+           and wait for it awake for a while. */
+        if (_Py_Ticker > PLUS_GIL_IO_TICKS) {
+            _Py_Ticker = PLUS_GIL_IO_TICKS;
+        }
+        if (plus_gil.spin) {
+            plus_gil_spin(plus_gil.spin);
+        }
     }
     while (!plus_gil_may_take(cls, ticket)) {
+        if (cls == PLUS_GIL_CPU && plus_gil.prewake &&
+            ticket == plus_gil.serve[cls]) {
+            plus_gil.prewake = 0;
+            plus_gil_spin(4 * plus_gil.spin);
+            continue;
+        }
         plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
                                          &plus_gil.mutex),
                        "PyEval: cannot wait for the GIL");
@@ -138,6 +208,7 @@ plus_gil_wait_locked(int cls)
     plus_gil.takes[cls]++;
     if (cls == PLUS_GIL_CPU) {
         plus_gil.cpu_checks = 0;
+        plus_gil.prewake = 0;
     }
 }
 
@@ -208,6 +279,10 @@ plus_gil_yield(void)
     }
     else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
         to = PLUS_GIL_IO;
+    }
+    else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
+        plus_gil.prewake = 1;
+        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
     }
     if (to != PLUS_GIL_ANY) {
         plus_gil.yields[to]++;

@@ -34,12 +34,37 @@ def _lazy_import_probe():
         return False
     return True
 
+def _priority_gil_probe():
+    # The priority GIL counts its periodic checks (thread._gil_stats);
+    # running a few hundred bytecodes must make it count some.
+    import thread
+    if getattr(thread, '_gil_stats', lambda: None)() is None:
+        return False
+    import threading
+    t = threading.Thread(target=lambda: None)     # creates the GIL
+    t.start()
+    t.join()
+    before = thread._gil_stats()['checks']
+    for i in xrange(10000):
+        pass
+    return thread._gil_stats()['checks'] > before
+
+def _thread_atomic_probe():
+    import thread
+    try:
+        with thread.atomic():
+            return thread.get_atomic() == 1
+    except AttributeError:
+        return False
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
+    'priority-gil': ('WITH_PLUS_PRIORITY_GIL', _priority_gil_probe),
+    'thread-atomic': ('WITH_PLUS_THREAD_ATOMIC', _thread_atomic_probe),
 }
 
 

@@ -130,22 +130,31 @@ class PriorityGilTest(unittest.TestCase):
         def sleeper():
             while not stop:
                 time.sleep(0)
-        def pingpong(mine, other):
-            while not stop:
-                mine.acquire(True)
-                other.release()
         a, b = thread.allocate_lock(), thread.allocate_lock()
         a.acquire()
         b.acquire()
-        io = [start(sleeper), start(sleeper),
-              start(pingpong, a, b), start(pingpong, b, a)]
+        box = [False]
+        def producer():
+            while True:
+                last = box[0] = bool(stop)
+                b.release()
+                a.acquire()
+                if last:
+                    break
+        def consumer():
+            while True:
+                b.acquire()
+                last = box[0]
+                a.release()
+                if last:
+                    break
+        io = [start(sleeper), start(sleeper), start(producer),
+              start(consumer)]
         try:
             with Spinners(3, 20000) as sp:
                 pass
         finally:
             stop.append(1)
-            a.release()
-            b.release()
             join_all(io)
         self.assertGreaterEqual(min(sp.counts), 20000)
 
