@@ -134,9 +134,6 @@ plus_gil_create(void)
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
         plus_gil.spin = PLUS_GIL_SPIN;
     }
-    if (getenv("PLUSGILSPIN")) {     /* XXX experiment */
-        plus_gil.spin = atoi(getenv("PLUSGILSPIN"));
-    }
 #endif
     return (PyThread_type_lock)&plus_gil;
 }
