@@ -273,6 +273,30 @@ def fmt(value):
     return '%.3f' % value
 
 
+def interpreter(arg):
+    """NAME=PYTHON or PYTHON (named after its folder) -> (name, path)."""
+    name, sep, path = arg.rpartition('=')
+    if not sep:
+        name = os.path.basename(os.path.dirname(path)) or path
+    return name, os.path.expanduser(path)
+
+
+def with_defaults(pythons):
+    """stock and plus (this repository's builds) first, then pythons."""
+    pythons = [('stock', os.path.join(ROOT, 'build', 'none', 'python')),
+               ('plus', os.path.join(ROOT, 'build', 'all', 'python'))
+               ] + pythons
+    for name, path in pythons:
+        if not os.path.exists(path):
+            raise SystemExit('%s: %s not found (build it: make PLUS=none, '
+                             'make)' % (name, path))
+    return pythons
+
+
+def load():
+    return ' '.join('%.2f' % x for x in os.getloadavg())
+
+
 def main(argv):
     repeat = 5
     quick = False
@@ -290,19 +314,9 @@ def main(argv):
             print(__doc__)
             return
         else:
-            name, sep, path = arg.rpartition('=')
-            if not sep:
-                name = os.path.basename(os.path.dirname(path)) or path
-            pythons.append((name, os.path.expanduser(path)))
-    defaults = [('stock', os.path.join(ROOT, 'build', 'none', 'python')),
-                ('plus', os.path.join(ROOT, 'build', 'all', 'python'))]
-    pythons = defaults + pythons
-    for name, path in pythons:
-        if not os.path.exists(path):
-            raise SystemExit('%s: %s not found (build it: make PLUS=none, '
-                             'make)' % (name, path))
-    print('giltest: %d runs each, load before: %s' %
-          (repeat, ' '.join('%.2f' % x for x in os.getloadavg())))
+            pythons.append(interpreter(arg))
+    pythons = with_defaults(pythons)
+    print('giltest: %d runs each, load before: %s' % (repeat, load()))
     rows = benchmarks(quick)
     results = {}
     for r in range(repeat):
@@ -320,7 +334,7 @@ def main(argv):
         line += ['%10s' % ('%.2fx' % (m / meds[0]) if meds[0] else '-')
                  for m in meds[1:]]
         print(' '.join(line))
-    print('load after: %s' % ' '.join('%.2f' % x for x in os.getloadavg()))
+    print('load after: %s' % load())
 
 
 if __name__ == '__main__':

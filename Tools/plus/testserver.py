@@ -28,8 +28,11 @@ import sys
 import threading
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 HERE = os.path.abspath(__file__)
+
+sys.path.insert(0, os.path.dirname(HERE))
+sys.dont_write_bytecode = True
+from giltest import median, interpreter, with_defaults, load
 
 try:
     import SocketServer as socketserver
@@ -147,14 +150,6 @@ def start_server(python, threads, work):
     return proc, port
 
 
-def median(values):
-    values = sorted(values)
-    n = len(values)
-    if n % 2:
-        return values[n // 2]
-    return (values[n // 2 - 1] + values[n // 2]) / 2.0
-
-
 def main(argv):
     repeat, requests, work, threads = 3, 2000, 3000, 8
     serving = False
@@ -176,25 +171,15 @@ def main(argv):
             print(__doc__)
             return
         else:
-            name, sep, path = arg.rpartition('=')
-            if not sep:
-                name = os.path.basename(os.path.dirname(path)) or path
-            pythons.append((name, os.path.expanduser(path)))
+            pythons.append(interpreter(arg))
     if serving:
         return serve(threads, work)
     if requests < 1 or requests > 100000:
         raise SystemExit('--requests must be 1..100000')
     ab = ab_path()
-    pythons = [('stock', os.path.join(ROOT, 'build', 'none', 'python')),
-               ('plus', os.path.join(ROOT, 'build', 'all', 'python'))
-               ] + pythons
-    for name, path in pythons:
-        if not os.path.exists(path):
-            raise SystemExit('%s: %s not found' % (name, path))
+    pythons = with_defaults(pythons)
     print('testserver: %d threads, work %d, %d requests, %d runs; '
-          'load before: %s' % (threads, work, requests, repeat,
-                               ' '.join('%.2f' % x
-                                        for x in os.getloadavg())))
+          'load before: %s' % (threads, work, requests, repeat, load()))
     levels = (1, 10)
     results = {}
     for r in range(repeat):
@@ -217,7 +202,7 @@ def main(argv):
         line = ['%-16s' % ('-c %d' % c)] + ['%10.0f' % m for m in meds]
         line += ['%9.2fx' % (m / meds[0]) for m in meds[1:]]
         print(' '.join(line))
-    print('load after: %s' % ' '.join('%.2f' % x for x in os.getloadavg()))
+    print('load after: %s' % load())
 
 
 if __name__ == '__main__':
