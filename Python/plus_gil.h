@@ -67,17 +67,21 @@
 #endif
 
 #include <pthread.h>
+#include <sys/time.h>
+#include <errno.h>
 
 /* How long (loop rounds) an I/O thread that found the GIL held waits for
    the hand-over awake before it sleeps on its condition: the holder
    switches at its next instruction, sooner than a second wake-up. */
 #ifndef PLUS_GIL_SPIN
-#define PLUS_GIL_SPIN 200
+#define PLUS_GIL_SPIN 800
 #endif
 
-/* The ticks a holder may still run once an I/O thread waits. */
-#ifndef PLUS_GIL_IO_TICKS
-#define PLUS_GIL_IO_TICKS 10
+/* How long (microseconds) a holder that handed the GIL over waits for
+   the other thread to take it before it carries on itself: on a busy
+   machine the woken thread may not get a processor for a while. */
+#ifndef PLUS_GIL_SWITCH_WAIT
+#define PLUS_GIL_SWITCH_WAIT 200
 #endif
 
 #if defined(__GNUC__) && (defined(__i386__) || defined(__x86_64__))
@@ -93,6 +97,7 @@
 static struct {
     pthread_mutex_t mutex;
     pthread_cond_t cond[2];     /* the I/O and the CPU queue */
+    pthread_cond_t switched;    /* a yielding holder waits for the taker */
     volatile int locked;
     int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
     /* FIFO tickets: next to hand out, and the one served next; a queue
@@ -101,9 +106,12 @@ static struct {
     volatile unsigned long serve[2];
     long cpu_checks;            /* checks made while CPU threads waited */
     int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
-    int prewake;                /* the CPU queue's head may wake up */
+    volatile int head_awake;    /* the CPU queue's head waits awake */
+    int yielder;                /* a holder waits on switched */
+    unsigned long switches;     /* times the GIL was taken */
+    unsigned long io_seen;      /* 1 + the I/O head seen at a check */
     /* statistics, for thread._gil_stats() and the tests */
-    unsigned long checks, takes[2], yields[2];
+    unsigned long checks, takes[2], yields[2], reclaims;
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
@@ -129,12 +137,17 @@ plus_gil_create(void)
         plus_gil_check(pthread_cond_init(&plus_gil.cond[cls], NULL),
                        "PyEval: cannot create the GIL condition");
     }
+    plus_gil_check(pthread_cond_init(&plus_gil.switched, NULL),
+                   "PyEval: cannot create the GIL condition");
     plus_gil.reserved = PLUS_GIL_ANY;
 #ifdef _SC_NPROCESSORS_ONLN
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
         plus_gil.spin = PLUS_GIL_SPIN;
     }
 #endif
+    if (getenv("PLUSGILSPIN")) {     /* XXX experiment */
+        plus_gil.spin = atoi(getenv("PLUSGILSPIN"));
+    }
     return (PyThread_type_lock)&plus_gil;
 }
 
@@ -171,42 +184,57 @@ plus_gil_may_take(int cls, unsigned long ticket)
     return cls == PLUS_GIL_IO || PLUS_GIL_WAITING(PLUS_GIL_IO) == 0;
 }
 
+/* Mark the GIL taken by a thread of cls.  Mutex held. */
+static void
+plus_gil_taken(int cls)
+{
+    plus_gil.locked = 1;
+    plus_gil.reserved = PLUS_GIL_ANY;
+    plus_gil.takes[cls]++;
+    plus_gil.switches++;
+    if (cls == PLUS_GIL_CPU) {
+        plus_gil.cpu_checks = 0;
+    }
+    if (plus_gil.yielder) {
+        pthread_cond_signal(&plus_gil.switched);
+    }
+}
+
 /* Queue as cls and wait for the GIL.  Called with the mutex held. */
 static void
 plus_gil_wait_locked(int cls)
 {
-    unsigned long ticket = plus_gil.next[cls]++;
+    unsigned long ticket;
+    int woken = 0;
 
-    if (cls == PLUS_GIL_IO && plus_gil.locked) {
-        /* Ask the holder to make its periodic check within a few ticks
-           (a holder about to block releases the GIL by then anyway),
-           and wait for it awake for a while. */
-        if (_Py_Ticker > PLUS_GIL_IO_TICKS) {
-            _Py_Ticker = PLUS_GIL_IO_TICKS;
-        }
-        if (plus_gil.spin) {
-            plus_gil_spin(plus_gil.spin);
-        }
+    if (cls == PLUS_GIL_IO && !plus_gil.locked &&
+        plus_gil.reserved == PLUS_GIL_ANY) {
+        /* A free GIL, promised to nobody: an I/O thread takes it at once
+           even if others of its class were woken for it and are not
+           running yet (as with stock 2.7; they are served at the
+           holder's checks, so they do not starve). */
+        plus_gil_taken(cls);
+        return;
     }
+    ticket = plus_gil.next[cls]++;
     while (!plus_gil_may_take(cls, ticket)) {
-        if (cls == PLUS_GIL_CPU && plus_gil.prewake &&
-            ticket == plus_gil.serve[cls]) {
-            plus_gil.prewake = 0;
-            plus_gil_spin(4 * plus_gil.spin);
+        if (woken && cls == PLUS_GIL_CPU && plus_gil.spin &&
+            plus_gil.locked && ticket == plus_gil.serve[cls]) {
+            /* Woken ahead of its turn (or just after a hand-over that
+               was taken back): wait for the hand-over awake. */
+            woken = 0;
+            plus_gil.head_awake = 1;
+            plus_gil_spin(plus_gil.spin);
+            plus_gil.head_awake = 0;
             continue;
         }
         plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
                                          &plus_gil.mutex),
                        "PyEval: cannot wait for the GIL");
+        woken = 1;
     }
     plus_gil.serve[cls]++;
-    plus_gil.locked = 1;
-    plus_gil.reserved = PLUS_GIL_ANY;
-    plus_gil.takes[cls]++;
-    if (cls == PLUS_GIL_CPU) {
-        plus_gil.cpu_checks = 0;
-        plus_gil.prewake = 0;
-    }
+    plus_gil_taken(cls);
 }
 
 static void
@@ -255,6 +283,34 @@ plus_gil_drop(void)
     pthread_mutex_unlock(&plus_gil.mutex);
 }
 
+/* After a hand-over: wait until another thread took the GIL, for up to
+   PLUS_GIL_SWITCH_WAIT microseconds.  Returns 0 if nobody did (the GIL is
+   still free).  Mutex held. */
+static int
+plus_gil_switched(unsigned long switches)
+{
+    struct timeval now;
+    struct timespec deadline;
+    long usec;
+    int err;
+
+    gettimeofday(&now, NULL);
+    usec = now.tv_usec + PLUS_GIL_SWITCH_WAIT;
+    deadline.tv_sec = now.tv_sec + usec / 1000000;
+    deadline.tv_nsec = (usec % 1000000) * 1000;
+    plus_gil.yielder = 1;
+    while (plus_gil.switches == switches) {
+        err = pthread_cond_timedwait(&plus_gil.switched, &plus_gil.mutex,
+                                     &deadline);
+        if (err == ETIMEDOUT) {
+            break;
+        }
+        plus_gil_check(err, "PyEval: cannot wait for a GIL switch");
+    }
+    plus_gil.yielder = 0;
+    return plus_gil.switches != switches;
+}
+
 /* The periodic check of the GIL holder. */
 static void
 plus_gil_yield(void)
@@ -275,16 +331,42 @@ plus_gil_yield(void)
         to = PLUS_GIL_CPU;
     }
     else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
-        to = PLUS_GIL_IO;
+        /* Hand over to an I/O thread that already waited at the last
+           check: a holder about to block releases the GIL within a check
+           interval by itself, with no forced switch. */
+        if (plus_gil.io_seen == plus_gil.serve[PLUS_GIL_IO] + 1) {
+            to = PLUS_GIL_IO;
+        }
+        else {
+            plus_gil.io_seen = plus_gil.serve[PLUS_GIL_IO] + 1;
+        }
     }
-    else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
-        plus_gil.prewake = 1;
-        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+    else if (plus_gil.cpu_checks >= PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
+        if (plus_gil.head_awake) {
+            to = PLUS_GIL_CPU;          /* it waits awake: switch cheaply */
+        }
+        else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT) {
+            pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+        }
     }
     if (to != PLUS_GIL_ANY) {
-        plus_gil.yields[to]++;
+        unsigned long switches = plus_gil.switches;
+
         plus_gil_free_locked(to);
-        plus_gil_wait_locked(PLUS_GIL_CPU);
+        if (plus_gil_switched(switches)) {
+            plus_gil.yields[to]++;
+            plus_gil_wait_locked(PLUS_GIL_CPU);
+        }
+        else {
+            /* Nobody came in time (a busy machine): carry on, and try
+               again a few checks later. */
+            plus_gil.locked = 1;
+            plus_gil.reserved = PLUS_GIL_ANY;
+            plus_gil.reclaims++;
+            if (to == PLUS_GIL_CPU) {
+                plus_gil.cpu_checks = PLUS_GIL_PREWAKE_AT;
+            }
+        }
     }
     pthread_mutex_unlock(&plus_gil.mutex);
 }
@@ -316,12 +398,13 @@ _PyPlus_GIL_Stats(void)
 {
 #if PLUS_GIL
     return Py_BuildValue(
-        "{s:k,s:k,s:k,s:k,s:k,s:i}",
+        "{s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
         "checks", plus_gil.checks,
         "io_takes", plus_gil.takes[PLUS_GIL_IO],
         "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
         "io_yields", plus_gil.yields[PLUS_GIL_IO],
         "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
+        "reclaims", plus_gil.reclaims,
         "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
 #else
     Py_RETURN_NONE;

@@ -92,7 +92,7 @@ class PriorityGilTest(unittest.TestCase):
     def test_stats(self):
         s = stats()
         for key in ('checks', 'io_takes', 'cpu_takes', 'io_yields',
-                    'cpu_yields', 'cpu_yield_every'):
+                    'cpu_yields', 'reclaims', 'cpu_yield_every'):
             self.assertIsInstance(s[key], (int, long), key)
             self.assertGreaterEqual(s[key], 0)
         self.assertEqual(s['cpu_yield_every'],
@@ -113,14 +113,16 @@ class PriorityGilTest(unittest.TestCase):
 
     def test_cpu_threads_switch_rarely(self):
         # With only CPU-bound threads waiting, the holder gives the GIL
-        # to another one at most once per PLUS_GIL_CPU_YIELD_EVERY checks.
+        # to another one about once per PLUS_GIL_CPU_YIELD_EVERY checks
+        # (a little earlier when the next one already waits awake), where
+        # stock 2.7 switches at every check.
         every = stats()['cpu_yield_every']
         before = stats()
         with Spinners(2, 100000):
             pass
         d = delta(before, stats())
         self.assertGreater(d['cpu_yields'], 0)
-        self.assertLessEqual(d['cpu_yields'] * every,
+        self.assertLessEqual(d['cpu_yields'] * max(1, every // 2),
                              d['checks'] + every)
 
     def test_io_threads_do_not_starve_cpu_threads(self):
@@ -177,7 +179,9 @@ class PriorityGilTest(unittest.TestCase):
         d = delta(before, stats())
         stop.append(1)
         join_all([t])
-        self.assertGreaterEqual(d['io_yields'], sleeps // 2)
+        # (a hand-over that the sleeper, not yet on a processor, does not
+        # take in time is taken back and retried: a reclaim)
+        self.assertGreaterEqual(d['io_yields'] + d['reclaims'], sleeps // 2)
         self.assertGreaterEqual(d['io_takes'], sleeps)
 
     def test_setcheckinterval_still_works(self):
