@@ -4,7 +4,7 @@
    ------------
 
    With WITH_PLUS_PRIORITY_GIL (on POSIX threads) the GIL is its own
-   mutex + two condition variables instead of a PyThread lock.  A thread
+   mutex and condition variables instead of a PyThread lock.  A thread
    that wants the GIL joins one of two queues:
 
    - the I/O queue: every thread coming back through PyEval_RestoreThread
@@ -13,40 +13,42 @@
    - the CPU queue: a thread that gave the GIL away at the periodic check
      of PyEval_EvalFrameEx ("yielded").
 
-   Each queue is FIFO (tickets), so no thread overtakes another of its
-   class.  A free GIL goes to the head of the I/O queue first; the CPU
-   queue gets it only when no I/O thread waits, or when it is owed a turn
-   (below).  A thread that releases the GIL around a quick call and comes
-   back to find it still free and nobody of its class queued takes it
-   again at once, as with stock 2.7.
+   Each queue is FIFO (tickets).  A free GIL goes to the I/O queue first;
+   the CPU queue gets it only when no I/O thread waits, or when it is owed
+   a turn (below).  A thread coming back from a blocking call that finds
+   the GIL free and promised to nobody takes it at once, even before
+   queued I/O threads that were woken and are not running yet: that keeps
+   a producer/consumer pair as fast as with stock 2.7, and the queued ones
+   are served at the holder's next checks.
 
    At the periodic check the holder calls plus_gil_yield():
    - nobody waits: it keeps the GIL (no system call, no mutex);
-   - an I/O thread waits: the GIL is handed to it, reserved so that no
-     other thread can take it first, and the holder queues as CPU;
+   - an I/O thread waits: the holder wakes it, and once it waits awake
+     (a check or two later) hands the GIL to it, promised ("reserved") so
+     that nobody else takes it first, and queues as CPU.  The GIL is not
+     left unused while the I/O thread wakes up, and a holder about to
+     block releases the GIL by itself in the meantime, with no forced
+     switch.  After PLUS_GIL_IO_WAKE_CHECKS checks the holder hands over
+     even to a thread that is not awake yet;
    - only CPU threads wait: the holder counts the check, and hands the GIL
      to the head of the CPU queue only once in PLUS_GIL_CPU_YIELD_EVERY
      checks.  Two CPU-bound threads thus switch every ~10000 ticks instead
-     of fighting for the GIL every 100 (stock 2.7's thrashing).
+     of fighting for the GIL every 100 (stock 2.7's thrashing).  The head
+     is woken a tenth of that before its turn and hands over at once
+     when it sees it awake, which again costs no wake-up.
 
    No starvation: every check made while CPU threads wait is counted, and
    once the count reaches PLUS_GIL_CPU_YIELD_EVERY the next hand-over
-   (a check or a voluntary release) is reserved for the CPU queue, even
-   when I/O threads wait.  So the head of the CPU queue gets the GIL within
-   PLUS_GIL_CPU_YIELD_EVERY checks, and the head of the I/O queue within
-   two checks of the holder.
-
-   Latency: an I/O thread that finds the GIL held lowers _Py_Ticker to
-   PLUS_GIL_IO_TICKS, so that the holder makes its check within a few
-   instructions instead of up to sys.getcheckinterval() ticks later (a
-   holder about to block releases the GIL by then anyway, without a forced
-   switch).  On a multi-processor machine the I/O thread then waits awake
-   for PLUS_GIL_SPIN rounds before it sleeps on its condition, which saves
-   a second wake-up; likewise the head of the CPU queue is woken a tenth
-   of PLUS_GIL_CPU_YIELD_EVERY checks before its turn, so that the GIL is
-   not left unused while it wakes up.  Spinning is bounded and short:
-   on an overloaded machine it would take processor time from the
-   holder.
+   (a check or a voluntary release) is promised to the CPU queue, even
+   when I/O threads wait; the head of the I/O queue is handed the GIL
+   within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.  One caveat, for busy
+   machines: the holder waits only PLUS_GIL_SWITCH_WAIT microseconds for
+   the promised thread to take the GIL; a woken thread may not get a
+   processor for milliseconds, and rather than leave the GIL unused the
+   holder takes it back (a "reclaim") and carries on.  The woken thread
+   then waits awake once it runs, and is handed the GIL at the holder's
+   next check.  Waiting awake ("spinning") lasts at most PLUS_GIL_SPIN
+   rounds, and only on a multi-processor machine.
 
    After fork, PyEval_ReInitThreads re-creates the structure in the child
    (the parent's waiters do not exist there).
@@ -70,18 +72,23 @@
 #include <sys/time.h>
 #include <errno.h>
 
-/* How long (loop rounds) an I/O thread that found the GIL held waits for
-   the hand-over awake before it sleeps on its condition: the holder
-   switches at its next instruction, sooner than a second wake-up. */
+/* How long (loop rounds) the head of the CPU queue, woken just before its
+   turn, waits for the hand-over awake before it sleeps again. */
 #ifndef PLUS_GIL_SPIN
-#define PLUS_GIL_SPIN 800
+#define PLUS_GIL_SPIN 100
 #endif
 
 /* How long (microseconds) a holder that handed the GIL over waits for
    the other thread to take it before it carries on itself: on a busy
    machine the woken thread may not get a processor for a while. */
 #ifndef PLUS_GIL_SWITCH_WAIT
-#define PLUS_GIL_SWITCH_WAIT 200
+#define PLUS_GIL_SWITCH_WAIT 50
+#endif
+
+/* The checks a holder waits for a woken I/O thread to wait awake before
+   it hands over the GIL to it all the same. */
+#ifndef PLUS_GIL_IO_WAKE_CHECKS
+#define PLUS_GIL_IO_WAKE_CHECKS 20
 #endif
 
 #if defined(__GNUC__) && (defined(__i386__) || defined(__x86_64__))
@@ -106,10 +113,11 @@ static struct {
     volatile unsigned long serve[2];
     long cpu_checks;            /* checks made while CPU threads waited */
     int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
-    volatile int head_awake;    /* the CPU queue's head waits awake */
+    volatile int head_awake[2]; /* a queue's head waits awake */
     int yielder;                /* a holder waits on switched */
     unsigned long switches;     /* times the GIL was taken */
     unsigned long io_seen;      /* 1 + the I/O head seen at a check */
+    long io_checks;             /* checks since, while it waited */
     /* statistics, for thread._gil_stats() and the tests */
     unsigned long checks, takes[2], yields[2], reclaims;
 } plus_gil;
@@ -145,9 +153,6 @@ plus_gil_create(void)
         plus_gil.spin = PLUS_GIL_SPIN;
     }
 #endif
-    if (getenv("PLUSGILSPIN")) {     /* XXX experiment */
-        plus_gil.spin = atoi(getenv("PLUSGILSPIN"));
-    }
     return (PyThread_type_lock)&plus_gil;
 }
 
@@ -218,14 +223,14 @@ plus_gil_wait_locked(int cls)
     }
     ticket = plus_gil.next[cls]++;
     while (!plus_gil_may_take(cls, ticket)) {
-        if (woken && cls == PLUS_GIL_CPU && plus_gil.spin &&
-            plus_gil.locked && ticket == plus_gil.serve[cls]) {
+        if (woken && plus_gil.spin && plus_gil.locked &&
+            ticket == plus_gil.serve[cls]) {
             /* Woken ahead of its turn (or just after a hand-over that
                was taken back): wait for the hand-over awake. */
             woken = 0;
-            plus_gil.head_awake = 1;
+            plus_gil.head_awake[cls] = 1;
             plus_gil_spin(plus_gil.spin);
-            plus_gil.head_awake = 0;
+            plus_gil.head_awake[cls] = 0;
             continue;
         }
         plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
@@ -331,23 +336,31 @@ plus_gil_yield(void)
         to = PLUS_GIL_CPU;
     }
     else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
-        /* Hand over to an I/O thread that already waited at the last
-           check: a holder about to block releases the GIL within a check
-           interval by itself, with no forced switch. */
-        if (plus_gil.io_seen == plus_gil.serve[PLUS_GIL_IO] + 1) {
+        /* Wake the I/O thread and hand the GIL over once it waits
+           awake (a check or two later): the GIL is not left unused while
+           it wakes up, and a holder about to block releases the GIL by
+           itself before that, with no forced switch.  If it does not
+           come, hand over anyway. */
+        if (plus_gil.head_awake[PLUS_GIL_IO]) {
             to = PLUS_GIL_IO;
         }
-        else {
+        else if (plus_gil.io_seen != plus_gil.serve[PLUS_GIL_IO] + 1) {
             plus_gil.io_seen = plus_gil.serve[PLUS_GIL_IO] + 1;
+            plus_gil.io_checks = 0;
+            if (plus_gil.spin) {
+                pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_IO]);
+            }
+        }
+        else if (!plus_gil.spin ||
+                 ++plus_gil.io_checks > PLUS_GIL_IO_WAKE_CHECKS) {
+            to = PLUS_GIL_IO;
         }
     }
-    else if (plus_gil.cpu_checks >= PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
-        if (plus_gil.head_awake) {
-            to = PLUS_GIL_CPU;          /* it waits awake: switch cheaply */
-        }
-        else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT) {
-            pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
-        }
+    else if (plus_gil.head_awake[PLUS_GIL_CPU]) {
+        to = PLUS_GIL_CPU;              /* it waits awake: switch cheaply */
+    }
+    else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
+        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
     }
     if (to != PLUS_GIL_ANY) {
         unsigned long switches = plus_gil.switches;
@@ -358,13 +371,17 @@ plus_gil_yield(void)
             plus_gil_wait_locked(PLUS_GIL_CPU);
         }
         else {
-            /* Nobody came in time (a busy machine): carry on, and try
-               again a few checks later. */
+            /* Nobody came in time (a busy machine): carry on.  The
+               woken thread waits awake once it runs, and is then handed
+               the GIL at the next check; else try again later. */
             plus_gil.locked = 1;
             plus_gil.reserved = PLUS_GIL_ANY;
             plus_gil.reclaims++;
             if (to == PLUS_GIL_CPU) {
-                plus_gil.cpu_checks = PLUS_GIL_PREWAKE_AT;
+                plus_gil.cpu_checks = 0;
+            }
+            else {
+                plus_gil.io_checks = 0;
             }
         }
     }
