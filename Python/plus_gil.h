@@ -114,6 +114,7 @@ static struct {
     long cpu_checks;            /* checks made while CPU threads waited */
     int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
     volatile int head_awake[2]; /* a queue's head waits awake */
+    int nudged[2];              /* its head was woken for a hand-over */
     int yielder;                /* a holder waits on switched */
     unsigned long switches;     /* times the GIL was taken */
     unsigned long io_seen;      /* 1 + the I/O head seen at a check */
@@ -196,6 +197,7 @@ plus_gil_taken(int cls)
     plus_gil.locked = 1;
     plus_gil.reserved = PLUS_GIL_ANY;
     plus_gil.takes[cls]++;
+    plus_gil.nudged[cls] = 0;
     plus_gil.switches++;
     if (cls == PLUS_GIL_CPU) {
         plus_gil.cpu_checks = 0;
@@ -223,11 +225,14 @@ plus_gil_wait_locked(int cls)
     }
     ticket = plus_gil.next[cls]++;
     while (!plus_gil_may_take(cls, ticket)) {
-        if (woken && plus_gil.spin && plus_gil.locked &&
+        if (woken && plus_gil.nudged[cls] && plus_gil.locked &&
             ticket == plus_gil.serve[cls]) {
-            /* Woken ahead of its turn (or just after a hand-over that
-               was taken back): wait for the hand-over awake. */
+            /* Woken by the holder ahead of its turn (or for a hand-over
+               that was taken back): wait for the hand-over awake.  A
+               thread woken by a plain release that another thread beat
+               to the GIL sleeps again, as with stock 2.7. */
             woken = 0;
+            plus_gil.nudged[cls] = 0;
             plus_gil.head_awake[cls] = 1;
             plus_gil_spin(plus_gil.spin);
             plus_gil.head_awake[cls] = 0;
@@ -348,6 +353,7 @@ plus_gil_yield(void)
             plus_gil.io_seen = plus_gil.serve[PLUS_GIL_IO] + 1;
             plus_gil.io_checks = 0;
             if (plus_gil.spin) {
+                plus_gil.nudged[PLUS_GIL_IO] = 1;
                 pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_IO]);
             }
         }
@@ -360,13 +366,19 @@ plus_gil_yield(void)
         to = PLUS_GIL_CPU;              /* it waits awake: switch cheaply */
     }
     else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
+        plus_gil.nudged[PLUS_GIL_CPU] = 1;
         pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
     }
     if (to != PLUS_GIL_ANY) {
         unsigned long switches = plus_gil.switches;
 
+        /* A head waiting awake takes the GIL at once; else wait (in
+           time) for the woken one to take it. */
+        int awake = plus_gil.head_awake[to];
+
         plus_gil_free_locked(to);
-        if (plus_gil_switched(switches)) {
+        plus_gil.nudged[to] = plus_gil.spin;
+        if (awake || plus_gil_switched(switches)) {
             plus_gil.yields[to]++;
             plus_gil_wait_locked(PLUS_GIL_CPU);
         }
