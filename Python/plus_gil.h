@@ -256,8 +256,10 @@ plus_gil_take(void)
     pthread_mutex_unlock(&plus_gil.mutex);
 }
 
-/* Make the GIL free, for cls if not PLUS_GIL_ANY.  Mutex held. */
-static void
+/* Make the GIL free, for cls if not PLUS_GIL_ANY.  Mutex held.  Returns
+   the condition to broadcast (tickets decide who goes first, so the whole
+   queue is woken), or NULL. */
+static pthread_cond_t *
 plus_gil_free_locked(int cls)
 {
     plus_gil.locked = 0;
@@ -274,23 +276,29 @@ plus_gil_free_locked(int cls)
             cls = PLUS_GIL_CPU;
         }
         else {
-            return;
+            return NULL;
         }
     }
     else {
         plus_gil.reserved = cls;
     }
-    /* Tickets decide who goes first: wake the whole queue. */
-    pthread_cond_broadcast(&plus_gil.cond[cls]);
+    return &plus_gil.cond[cls];
 }
 
 static void
 plus_gil_drop(void)
 {
+    pthread_cond_t *cond;
+
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
-    plus_gil_free_locked(PLUS_GIL_ANY);
+    cond = plus_gil_free_locked(PLUS_GIL_ANY);
     pthread_mutex_unlock(&plus_gil.mutex);
+    /* Wake after unlocking: the woken thread does not find the mutex
+       still held and go back to sleep on it. */
+    if (cond != NULL) {
+        pthread_cond_broadcast(cond);
+    }
 }
 
 /* After a hand-over: wait until another thread took the GIL, for up to
@@ -376,7 +384,7 @@ plus_gil_yield(void)
            time) for the woken one to take it. */
         int awake = plus_gil.head_awake[to];
 
-        plus_gil_free_locked(to);
+        pthread_cond_broadcast(plus_gil_free_locked(to));
         plus_gil.nudged[to] = plus_gil.spin;
         if (awake || plus_gil_switched(switches)) {
             plus_gil.yields[to]++;
