@@ -126,6 +126,27 @@
 #endif
 #endif
 
+/* WITH_PLUS_PRIORITY_GIL: the GIL is a mutex + condition variables of its
+   own (Python/plus_gil.h) that hands itself to threads coming back from
+   blocking calls first; a CPU-bound thread gives it to another CPU-bound
+   one only once in PLUS_GIL_CPU_YIELD_EVERY periodic checks (stock 2.7:
+   at every check).  POSIX threads only; elsewhere the stock lock stays. */
+#ifndef WITH_PLUS_PRIORITY_GIL
+#define WITH_PLUS_PRIORITY_GIL 1
+#endif
+#ifndef PLUS_GIL_CPU_YIELD_EVERY
+#define PLUS_GIL_CPU_YIELD_EVERY 100
+#endif
+
+/* WITH_PLUS_THREAD_ATOMIC: thread.atomic(), thread.get_atomic(),
+   thread.set_atomic() (also in threading): a per-thread level
+   (PyThreadState.plus_atomic, appended to the struct) that, while
+   non-zero, keeps the periodic check from switching threads.  Used in
+   Python/ceval.c, Python/pystate.c and Modules/plus_atomic.h. */
+#ifndef WITH_PLUS_THREAD_ATOMIC
+#define WITH_PLUS_THREAD_ATOMIC 1
+#endif
+
 /* The tables behind sys.pythonplus, in the order of Misc/pythonplus.m4:
    X(name, switch) for features, X(name, value) for tunables. */
 #define PY_PLUS_FEATURES(X) \
@@ -139,7 +160,9 @@
     X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB) \
     X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE) \
     X("native-locks", WITH_PLUS_NATIVE_LOCKS) \
-    X("native-condition", WITH_PLUS_NATIVE_CONDITION)
+    X("native-condition", WITH_PLUS_NATIVE_CONDITION) \
+    X("priority-gil", WITH_PLUS_PRIORITY_GIL) \
+    X("thread-atomic", WITH_PLUS_THREAD_ATOMIC)
 
 #define PY_PLUS_TUNABLES(X) \
     X("PLUS_FLOAT_REUSE_MIN", PLUS_FLOAT_REUSE_MIN) \
@@ -148,7 +171,8 @@
     X("PLUS_DICT_LOAD_NUM", PLUS_DICT_LOAD_NUM) \
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
     X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
-    X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR)
+    X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR) \
+    X("PLUS_GIL_CPU_YIELD_EVERY", PLUS_GIL_CPU_YIELD_EVERY)
 
 #ifndef Py_LIMITED_API
 #ifdef __cplusplus

@@ -90,6 +90,10 @@ PLUS_FEATURE([native-condition], [WITH_PLUS_NATIVE_CONDITION],
 if plus_selected native-condition && ! plus_selected native-locks; then
     AC_MSG_ERROR([PythonPlus feature native-condition needs native-locks])
 fi
+PLUS_FEATURE([priority-gil], [WITH_PLUS_PRIORITY_GIL],
+    [a GIL that serves threads back from blocking calls first])
+PLUS_FEATURE([thread-atomic], [WITH_PLUS_THREAD_ATOMIC],
+    [thread.atomic: a per-thread level that blocks involuntary switches])
 for plus_word in $plus_words; do
     case " all none $plus_known " in
         *" ${plus_word#-} "*) ;;
@@ -114,4 +118,6 @@ PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict: table growth, in percent of the entries (default 150)])
 PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
     [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
+PLUS_TUNABLE([plus-gil-cpu-yield-every], [PLUS_GIL_CPU_YIELD_EVERY],
+    [priority-gil: periodic checks between CPU-bound switches (default 100)])
 ])

@@ -75,6 +75,29 @@ def _native_condition_probe():
     import threading
     return hasattr(threading, 'Barrier')
 
+def _priority_gil_probe():
+    # The priority GIL counts its periodic checks (thread._gil_stats);
+    # running a few hundred bytecodes must make it count some.
+    import thread
+    if getattr(thread, '_gil_stats', lambda: None)() is None:
+        return False
+    import threading
+    t = threading.Thread(target=lambda: None)     # creates the GIL
+    t.start()
+    t.join()
+    before = thread._gil_stats()['checks']
+    for i in xrange(10000):
+        pass
+    return thread._gil_stats()['checks'] > before
+
+def _thread_atomic_probe():
+    import thread
+    try:
+        with thread.atomic():
+            return thread.get_atomic() == 1
+    except AttributeError:
+        return False
+
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
@@ -89,6 +112,8 @@ FEATURES = {
     'native-locks': ('WITH_PLUS_NATIVE_LOCKS', _native_locks_probe),
     'native-condition': ('WITH_PLUS_NATIVE_CONDITION',
                          _native_condition_probe),
+    'priority-gil': ('WITH_PLUS_PRIORITY_GIL', _priority_gil_probe),
+    'thread-atomic': ('WITH_PLUS_THREAD_ATOMIC', _thread_atomic_probe),
 }
 
 

@@ -1,0 +1,469 @@
+/* PythonPlus: the GIL of Python/ceval.c (included once, from there).
+
+   Design notes
+   ------------
+
+   With WITH_PLUS_PRIORITY_GIL (on POSIX threads) the GIL is its own
+   mutex and condition variables instead of a PyThread lock.  A thread
+   that wants the GIL joins one of two queues:
+
+   - the I/O queue: every thread coming back through PyEval_RestoreThread
+     (after a blocking call) or PyEval_AcquireThread/AcquireLock (a new
+     thread, PyGILState_Ensure);
+   - the CPU queue: a thread that gave the GIL away at the periodic check
+     of PyEval_EvalFrameEx ("yielded").
+
+   Each queue is FIFO (tickets).  A free GIL goes to the I/O queue first;
+   the CPU queue gets it only when no I/O thread waits, or when it is owed
+   a turn (below).  A thread coming back from a blocking call that finds
+   the GIL free and promised to nobody takes it at once, even before
+   queued I/O threads that were woken and are not running yet: that keeps
+   a producer/consumer pair as fast as with stock 2.7, and the queued ones
+   are served at the holder's next checks.
+
+   At the periodic check the holder calls plus_gil_yield():
+   - nobody waits: it keeps the GIL (no system call, no mutex);
+   - an I/O thread waits awake (it does so for PLUS_GIL_SPIN rounds when
+     it finds the GIL held): the GIL is handed to it, promised
+     ("reserved") so that nobody else takes it first, and the holder
+     queues as CPU.  This costs no wake-up;
+   - an I/O thread waits asleep: the holder wakes it, and hands the GIL
+     over once it waits awake (a check or two later).  The GIL is not
+     left unused while the I/O thread wakes up, and a holder about to
+     block releases the GIL by itself in the meantime, with no forced
+     switch.  After PLUS_GIL_IO_WAKE_CHECKS checks the holder hands over
+     even to a thread that is not awake yet;
+   - only CPU threads wait: the holder counts the check, and hands the GIL
+     to the head of the CPU queue only once in PLUS_GIL_CPU_YIELD_EVERY
+     checks.  Two CPU-bound threads thus switch every ~10000 ticks instead
+     of fighting for the GIL every 100 (stock 2.7's thrashing).  The head
+     is woken a tenth of that before its turn and hands over at once
+     when it sees it awake, which again costs no wake-up.
+
+   No starvation: every check made while CPU threads wait is counted, and
+   once the count reaches PLUS_GIL_CPU_YIELD_EVERY the next hand-over
+   (a check or a voluntary release) is promised to the CPU queue, even
+   when I/O threads wait; the head of the I/O queue is handed the GIL
+   within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.  One caveat, for busy
+   machines: the holder waits only PLUS_GIL_SWITCH_WAIT microseconds for
+   the promised thread to take the GIL; a woken thread may not get a
+   processor for milliseconds, and rather than leave the GIL unused the
+   holder takes it back (a "reclaim") and carries on.  The woken thread
+   then waits awake once it runs, and is handed the GIL at the holder's
+   next check.  Waiting awake ("spinning") lasts at most PLUS_GIL_SPIN
+   rounds, and only on a multi-processor machine.
+
+   After fork, PyEval_ReInitThreads re-creates the structure in the child
+   (the parent's waiters do not exist there).
+
+   With the switch off (or without POSIX threads) the macros below are
+   stock 2.7.18's PyThread lock calls. */
+
+#if WITH_PLUS_PRIORITY_GIL && defined(WITH_THREAD) && defined(_POSIX_THREADS)
+#define PLUS_GIL 1
+#else
+#define PLUS_GIL 0
+#endif
+
+#if PLUS_GIL
+
+#if PLUS_GIL_CPU_YIELD_EVERY < 1
+#error "PLUS_GIL_CPU_YIELD_EVERY must be at least 1"
+#endif
+
+#include <pthread.h>
+#include <sys/time.h>
+#include <errno.h>
+
+/* How long (pause rounds, ~20 ns each on x86-64) a thread waits awake
+   for the GIL before it sleeps on its condition: an I/O thread that finds
+   it held, the head of a queue woken for a hand-over. */
+#ifndef PLUS_GIL_SPIN
+#define PLUS_GIL_SPIN 100
+#endif
+
+/* How long (microseconds) a holder that handed the GIL over waits for
+   the other thread to take it before it carries on itself: on a busy
+   machine the woken thread may not get a processor for a while. */
+#ifndef PLUS_GIL_SWITCH_WAIT
+#define PLUS_GIL_SWITCH_WAIT 50
+#endif
+
+/* The checks a holder waits for a woken I/O thread to wait awake before
+   it hands over the GIL to it all the same. */
+#ifndef PLUS_GIL_IO_WAKE_CHECKS
+#define PLUS_GIL_IO_WAKE_CHECKS 20
+#endif
+
+#if defined(__GNUC__) && (defined(__i386__) || defined(__x86_64__))
+#define PLUS_GIL_PAUSE() __asm__ __volatile__("pause")
+#else
+#define PLUS_GIL_PAUSE() ((void)0)
+#endif
+
+#define PLUS_GIL_IO 0
+#define PLUS_GIL_CPU 1
+#define PLUS_GIL_ANY 2          /* no reservation */
+
+static struct {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond[2];     /* the I/O and the CPU queue */
+    pthread_cond_t switched;    /* a yielding holder waits for the taker */
+    volatile int locked;
+    int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
+    /* FIFO tickets: next to hand out, and the one served next; a queue
+       holds next - serve threads.  Read without the mutex only as hints. */
+    volatile unsigned long next[2];
+    volatile unsigned long serve[2];
+    long cpu_checks;            /* checks made while CPU threads waited */
+    int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
+    volatile int head_awake[2]; /* a queue's head waits awake */
+    int nudged[2];              /* its head was woken for a hand-over */
+    int yielder;                /* a holder waits on switched */
+    unsigned long switches;     /* times the GIL was taken */
+    unsigned long io_seen;      /* 1 + the I/O head seen at a check */
+    long io_checks;             /* checks since, while it waited */
+    /* statistics, for thread._gil_stats() and the tests */
+    unsigned long checks, takes[2], yields[2], reclaims;
+} plus_gil;
+
+#define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
+
+static void
+plus_gil_check(int err, const char *what)
+{
+    if (err) {
+        Py_FatalError(what);
+    }
+}
+
+/* Returns the GIL as an opaque non-NULL "lock", for interpreter_lock. */
+static PyThread_type_lock
+plus_gil_create(void)
+{
+    int cls;
+
+    memset(&plus_gil, 0, sizeof(plus_gil));
+    plus_gil_check(pthread_mutex_init(&plus_gil.mutex, NULL),
+                   "PyEval: cannot create the GIL mutex");
+    for (cls = 0; cls < 2; cls++) {
+        plus_gil_check(pthread_cond_init(&plus_gil.cond[cls], NULL),
+                       "PyEval: cannot create the GIL condition");
+    }
+    plus_gil_check(pthread_cond_init(&plus_gil.switched, NULL),
+                   "PyEval: cannot create the GIL condition");
+    plus_gil.reserved = PLUS_GIL_ANY;
+#ifdef _SC_NPROCESSORS_ONLN
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        plus_gil.spin = PLUS_GIL_SPIN;
+    }
+#endif
+    return (PyThread_type_lock)&plus_gil;
+}
+
+/* The check at which the head of the CPU queue is woken up ahead of its
+   turn, so that it waits for the hand-over awake (a few checks) instead
+   of leaving the GIL unused for the length of a wake-up. */
+#define PLUS_GIL_PREWAKE_AT \
+    (PLUS_GIL_CPU_YIELD_EVERY - 1 - PLUS_GIL_CPU_YIELD_EVERY / 10)
+
+/* Wait awake, for up to rounds, while the GIL is held.  Mutex held. */
+static void
+plus_gil_spin(int rounds)
+{
+    int i;
+
+    pthread_mutex_unlock(&plus_gil.mutex);
+    for (i = 0; i < rounds && plus_gil.locked; i++) {
+        PLUS_GIL_PAUSE();
+    }
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+}
+
+/* Called with the mutex held. */
+static int
+plus_gil_may_take(int cls, unsigned long ticket)
+{
+    if (plus_gil.locked || ticket != plus_gil.serve[cls]) {
+        return 0;
+    }
+    if (plus_gil.reserved != PLUS_GIL_ANY) {
+        return plus_gil.reserved == cls;
+    }
+    return cls == PLUS_GIL_IO || PLUS_GIL_WAITING(PLUS_GIL_IO) == 0;
+}
+
+/* Mark the GIL taken by a thread of cls.  Mutex held. */
+static void
+plus_gil_taken(int cls)
+{
+    plus_gil.locked = 1;
+    plus_gil.reserved = PLUS_GIL_ANY;
+    plus_gil.takes[cls]++;
+    plus_gil.nudged[cls] = 0;
+    plus_gil.switches++;
+    if (cls == PLUS_GIL_CPU) {
+        plus_gil.cpu_checks = 0;
+    }
+    if (plus_gil.yielder) {
+        pthread_cond_signal(&plus_gil.switched);
+    }
+}
+
+/* Queue as cls and wait for the GIL.  Called with the mutex held. */
+static void
+plus_gil_wait_locked(int cls)
+{
+    unsigned long ticket;
+    int woken = 0;
+
+    if (cls == PLUS_GIL_IO && !plus_gil.locked &&
+        plus_gil.reserved == PLUS_GIL_ANY) {
+        /* A free GIL, promised to nobody: an I/O thread takes it at once
+           even if others of its class were woken for it and are not
+           running yet (as with stock 2.7; they are served at the
+           holder's checks, so they do not starve). */
+        plus_gil_taken(cls);
+        return;
+    }
+    ticket = plus_gil.next[cls]++;
+    /* An I/O thread that finds the GIL held waits awake a little first:
+       a holder about to block releases it soon, and a CPU-bound holder
+       hands it over at its next check when it sees it awake, with no
+       wake-up in between. */
+    if (cls == PLUS_GIL_IO) {
+        woken = 1;
+        plus_gil.nudged[cls] = plus_gil.spin;
+    }
+    while (!plus_gil_may_take(cls, ticket)) {
+        if (woken && plus_gil.nudged[cls] && plus_gil.locked &&
+            ticket == plus_gil.serve[cls]) {
+            /* Woken by the holder ahead of its turn (or for a hand-over
+               that was taken back): wait for the hand-over awake.  A
+               thread woken by a plain release that another thread beat
+               to the GIL sleeps again, as with stock 2.7. */
+            woken = 0;
+            plus_gil.nudged[cls] = 0;
+            plus_gil.head_awake[cls] = 1;
+            plus_gil_spin(plus_gil.spin);
+            plus_gil.head_awake[cls] = 0;
+            continue;
+        }
+        plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
+                                         &plus_gil.mutex),
+                       "PyEval: cannot wait for the GIL");
+        woken = 1;
+    }
+    plus_gil.serve[cls]++;
+    plus_gil_taken(cls);
+}
+
+static void
+plus_gil_take(void)
+{
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_wait_locked(PLUS_GIL_IO);
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* Make the GIL free, for cls if not PLUS_GIL_ANY.  Mutex held.  Returns
+   the condition to broadcast (tickets decide who goes first, so the whole
+   queue is woken), or NULL. */
+static pthread_cond_t *
+plus_gil_free_locked(int cls)
+{
+    plus_gil.locked = 0;
+    if (cls == PLUS_GIL_ANY) {
+        if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
+            plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
+            cls = PLUS_GIL_CPU;             /* the CPU queue's turn */
+            plus_gil.reserved = cls;
+        }
+        else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
+            cls = PLUS_GIL_IO;
+        }
+        else if (PLUS_GIL_WAITING(PLUS_GIL_CPU)) {
+            cls = PLUS_GIL_CPU;
+        }
+        else {
+            return NULL;
+        }
+    }
+    else {
+        plus_gil.reserved = cls;
+    }
+    return &plus_gil.cond[cls];
+}
+
+static void
+plus_gil_drop(void)
+{
+    pthread_cond_t *cond;
+
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    cond = plus_gil_free_locked(PLUS_GIL_ANY);
+    pthread_mutex_unlock(&plus_gil.mutex);
+    /* Wake after unlocking: the woken thread does not find the mutex
+       still held and go back to sleep on it. */
+    if (cond != NULL) {
+        pthread_cond_broadcast(cond);
+    }
+}
+
+/* After a hand-over: wait until another thread took the GIL, for up to
+   PLUS_GIL_SWITCH_WAIT microseconds.  Returns 0 if nobody did (the GIL is
+   still free).  Mutex held. */
+static int
+plus_gil_switched(unsigned long switches)
+{
+    struct timeval now;
+    struct timespec deadline;
+    long usec;
+    int err;
+
+    gettimeofday(&now, NULL);
+    usec = now.tv_usec + PLUS_GIL_SWITCH_WAIT;
+    deadline.tv_sec = now.tv_sec + usec / 1000000;
+    deadline.tv_nsec = (usec % 1000000) * 1000;
+    plus_gil.yielder = 1;
+    while (plus_gil.switches == switches) {
+        err = pthread_cond_timedwait(&plus_gil.switched, &plus_gil.mutex,
+                                     &deadline);
+        if (err == ETIMEDOUT) {
+            break;
+        }
+        plus_gil_check(err, "PyEval: cannot wait for a GIL switch");
+    }
+    plus_gil.yielder = 0;
+    return plus_gil.switches != switches;
+}
+
+/* The periodic check of the GIL holder. */
+static void
+plus_gil_yield(void)
+{
+    int to;
+
+    if (PLUS_GIL_WAITING(PLUS_GIL_IO) == 0 &&
+        PLUS_GIL_WAITING(PLUS_GIL_CPU) == 0) {
+        plus_gil.checks++;
+        return;
+    }
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    plus_gil.checks++;
+    to = PLUS_GIL_ANY;
+    if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
+        ++plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
+        to = PLUS_GIL_CPU;
+    }
+    else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
+        /* Wake the I/O thread and hand the GIL over once it waits
+           awake (a check or two later): the GIL is not left unused while
+           it wakes up, and a holder about to block releases the GIL by
+           itself before that, with no forced switch.  If it does not
+           come, hand over anyway. */
+        if (plus_gil.head_awake[PLUS_GIL_IO]) {
+            to = PLUS_GIL_IO;
+        }
+        else if (plus_gil.io_seen != plus_gil.serve[PLUS_GIL_IO] + 1) {
+            plus_gil.io_seen = plus_gil.serve[PLUS_GIL_IO] + 1;
+            plus_gil.io_checks = 0;
+            if (plus_gil.spin) {
+                plus_gil.nudged[PLUS_GIL_IO] = 1;
+                pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_IO]);
+            }
+        }
+        else if (!plus_gil.spin ||
+                 ++plus_gil.io_checks > PLUS_GIL_IO_WAKE_CHECKS) {
+            to = PLUS_GIL_IO;
+        }
+    }
+    else if (plus_gil.head_awake[PLUS_GIL_CPU]) {
+        to = PLUS_GIL_CPU;              /* it waits awake: switch cheaply */
+    }
+    else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
+        plus_gil.nudged[PLUS_GIL_CPU] = 1;
+        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+    }
+    if (to != PLUS_GIL_ANY) {
+        unsigned long switches = plus_gil.switches;
+
+        /* A head waiting awake takes the GIL at once; else wait (in
+           time) for the woken one to take it. */
+        int awake = plus_gil.head_awake[to];
+
+        pthread_cond_broadcast(plus_gil_free_locked(to));
+        plus_gil.nudged[to] = plus_gil.spin;
+        if (awake || plus_gil_switched(switches)) {
+            plus_gil.yields[to]++;
+            plus_gil_wait_locked(PLUS_GIL_CPU);
+        }
+        else {
+            /* Nobody came in time (a busy machine): carry on.  The
+               woken thread waits awake once it runs, and is then handed
+               the GIL at the next check; else try again later. */
+            plus_gil.locked = 1;
+            plus_gil.reserved = PLUS_GIL_ANY;
+            plus_gil.reclaims++;
+            if (to == PLUS_GIL_CPU) {
+                plus_gil.cpu_checks = 0;
+            }
+            else {
+                plus_gil.io_checks = 0;
+            }
+        }
+    }
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+#define PLUS_GIL_CREATE() plus_gil_create()
+#define PLUS_GIL_TAKE() plus_gil_take()
+#define PLUS_GIL_DROP() plus_gil_drop()
+#define PLUS_GIL_YIELD() plus_gil_yield()
+
+#else /* !PLUS_GIL: stock 2.7.18 */
+
+#define PLUS_GIL_CREATE() PyThread_allocate_lock()
+#define PLUS_GIL_TAKE() PyThread_acquire_lock(interpreter_lock, 1)
+#define PLUS_GIL_DROP() PyThread_release_lock(interpreter_lock)
+#define PLUS_GIL_YIELD() \
+    do { \
+        PyThread_release_lock(interpreter_lock); \
+        /* Other threads may run now */ \
+        PyThread_acquire_lock(interpreter_lock, 1); \
+    } while (0)
+
+#endif /* PLUS_GIL */
+
+#if WITH_PLUS_PRIORITY_GIL
+/* thread._gil_stats(): a dict of the GIL's counters (None where the
+   priority GIL cannot be built: no POSIX threads). */
+PyObject *
+_PyPlus_GIL_Stats(void)
+{
+#if PLUS_GIL
+    return Py_BuildValue(
+        "{s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
+        "checks", plus_gil.checks,
+        "io_takes", plus_gil.takes[PLUS_GIL_IO],
+        "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
+        "io_yields", plus_gil.yields[PLUS_GIL_IO],
+        "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
+        "reclaims", plus_gil.reclaims,
+        "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
+#else
+    Py_RETURN_NONE;
+#endif
+}
+#endif
+
+/* thread.atomic: the periodic check switches threads only outside it. */
+#if WITH_PLUS_THREAD_ATOMIC
+#define PLUS_MAY_SWITCH(tstate) ((tstate)->plus_atomic == 0)
+#else
+#define PLUS_MAY_SWITCH(tstate) 1
+#endif

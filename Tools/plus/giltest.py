@@ -1,0 +1,341 @@
+#!/usr/bin/env python
+"""GIL benchmark: stock 2.7 against PythonPlus (and any other Python), in
+one run.
+
+usage: giltest.py [--repeat N] [--quick] [NAME=PYTHON | PYTHON ...]
+
+The interpreters measured default to stock=build/none/python and
+plus=build/all/python (relative to the repository); more may be given,
+e.g. py3.13=~/.pyenv/versions/3.13.0/bin/python3.  The first one is the
+reference of the ratio column.  Every measurement runs in a fresh process
+of each interpreter, N times (default 5); the table gives medians.
+
+  cpu e             CPU efficiency: the time of one thread doing two
+                    counting jobs one after the other, divided by the time
+                    of two threads doing one job each at once (1.0: no
+                    cost for threads; stock 2.7 thrashes on 2+ cores)
+  lock pair         transactions/s of a producer/consumer pair handing
+                    each other two threading.Lock objects (ping-pong)
+  cond pair         transactions/s of a producer/consumer pair passing one
+                    item at a time through a threading.Condition
+  ... +1 cpu        the same with one CPU-bound thread running beside
+  rtt N cpu         median round trip (microseconds) of a one-byte ping
+                    from this driver process to a thread of the measured
+                    process that echoes it over a TCP loopback socket,
+                    with N CPU-bound threads running there (N = 0, 1, 2)
+
+The driver runs under Python 2.7 or 3; so do the measured interpreters.
+Machine load matters: the driver prints os.getloadavg() before and after.
+"""
+from __future__ import print_function
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+HERE = os.path.abspath(__file__)
+
+timer = getattr(time, 'perf_counter', time.time)
+
+
+# ---------------------------------------------------------------------------
+# Workers: run inside the measured interpreter ("giltest.py --worker ...")
+# and print one JSON value.
+
+def busy_threads(n):
+    import threading
+    stop = []
+
+    def spin():
+        while not stop:
+            pass
+    threads = [threading.Thread(target=spin) for i in range(n)]
+    for t in threads:
+        t.daemon = True
+        t.start()
+
+    def stopper():
+        stop.append(1)
+        for t in threads:
+            t.join()
+    return stopper
+
+
+def count(n):
+    while n:
+        n -= 1
+
+
+def worker_cpu(size):
+    import threading
+    t0 = timer()
+    count(size)
+    count(size)
+    one = timer() - t0
+    threads = [threading.Thread(target=count, args=(size,)) for i in (1, 2)]
+    t0 = timer()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    two = timer() - t0
+    return one / two
+
+
+def worker_lock(duration, busy):
+    import threading
+    a, b = threading.Lock(), threading.Lock()
+    a.acquire()
+    b.acquire()
+    stop = [False]
+    done = [0]
+
+    def producer():
+        end = timer() + duration
+        n = 0
+        while True:
+            if timer() >= end:
+                stop[0] = True
+            b.release()
+            a.acquire()
+            n += 1
+            if stop[0]:
+                break
+        done[0] = n
+
+    def consumer():
+        while True:
+            b.acquire()
+            last = stop[0]
+            a.release()
+            if last:
+                break
+    return pair(producer, consumer, done, busy)
+
+
+def worker_cond(duration, busy):
+    import threading
+    cond = threading.Condition()
+    box = [None]
+    done = [0]
+
+    def producer():
+        end = timer() + duration
+        n = 0
+        while True:
+            item = 'stop' if timer() >= end else 'item'
+            with cond:
+                while box[0] is not None:
+                    cond.wait()
+                box[0] = item
+                cond.notify()
+            n += 1
+            if item == 'stop':
+                break
+        done[0] = n
+
+    def consumer():
+        with cond:
+            while True:
+                while box[0] is None:
+                    cond.wait()
+                item = box[0]
+                box[0] = None
+                cond.notify()
+                if item == 'stop':
+                    break
+    return pair(producer, consumer, done, busy)
+
+
+def pair(producer, consumer, done, busy):
+    import threading
+    stopper = busy_threads(busy)
+    threads = [threading.Thread(target=f) for f in (producer, consumer)]
+    t0 = timer()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = timer() - t0
+    stopper()
+    return done[0] / elapsed
+
+
+def worker_echo(busy):
+    """Serve pings on a loopback port; the port goes to stdout first."""
+    import threading
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    sys.stdout.write('%d\n' % server.getsockname()[1])
+    sys.stdout.flush()
+    conn, addr = server.accept()
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    stopper = busy_threads(busy)
+
+    def echo():
+        while True:
+            data = conn.recv(1)
+            if not data or data == b'q':
+                break
+            conn.sendall(data)
+    t = threading.Thread(target=echo)
+    t.start()
+    t.join()
+    stopper()
+    conn.close()
+    return None
+
+
+def run_worker(args):
+    kind = args[0]
+    if kind == 'cpu':
+        result = worker_cpu(int(args[1]))
+    elif kind == 'lock':
+        result = worker_lock(float(args[1]), int(args[2]))
+    elif kind == 'cond':
+        result = worker_cond(float(args[1]), int(args[2]))
+    elif kind == 'echo':
+        worker_echo(int(args[1]))
+        return
+    else:
+        raise SystemExit('unknown worker %r' % kind)
+    sys.stdout.write(json.dumps(result) + '\n')
+
+
+# ---------------------------------------------------------------------------
+# Driver
+
+def measure(python, args):
+    out = subprocess.check_output([python, HERE, '--worker'] + args)
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def ping_rtt(python, busy, pings, limit):
+    """Median round trip in microseconds."""
+    proc = subprocess.Popen([python, HERE, '--worker', 'echo', str(busy)],
+                            stdout=subprocess.PIPE)
+    try:
+        port = int(proc.stdout.readline())
+        sock = socket.create_connection(('127.0.0.1', port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        time.sleep(0.05)            # let the CPU-bound threads start
+        rtts = []
+        end = timer() + limit
+        while len(rtts) < pings and (len(rtts) < 10 or timer() < end):
+            t0 = timer()
+            sock.sendall(b'p')
+            if sock.recv(1) != b'p':
+                raise RuntimeError('echo worker failed')
+            rtts.append(timer() - t0)
+            time.sleep(0.001)       # the echo thread blocks again
+        sock.sendall(b'q')
+        sock.close()
+    finally:
+        proc.wait()
+    return median(rtts) * 1e6
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    if n % 2:
+        return values[n // 2]
+    return (values[n // 2 - 1] + values[n // 2]) / 2.0
+
+
+def benchmarks(quick):
+    duration = 0.3 if quick else 0.6
+    size = 2000000 if quick else 5000000
+    pings = 100 if quick else 300
+    rows = [('cpu e', 'higher', lambda py: measure(py, ['cpu', str(size)]))]
+    for kind in ('lock', 'cond'):
+        for busy in (0, 1):
+            name = '%s pair%s (tps)' % (kind, ' +1 cpu' if busy else '')
+            rows.append((name, 'higher',
+                         lambda py, k=kind, b=busy:
+                         measure(py, [k, str(duration), str(b)])))
+    for busy in (0, 1, 2):
+        rows.append(('rtt %d cpu (us)' % busy, 'lower',
+                     lambda py, b=busy: ping_rtt(py, b, pings, 2.0)))
+    return rows
+
+
+def fmt(value):
+    if value >= 100:
+        return '%.0f' % value
+    if value >= 10:
+        return '%.1f' % value
+    return '%.3f' % value
+
+
+def interpreter(arg):
+    """NAME=PYTHON or PYTHON (named after its folder) -> (name, path)."""
+    name, sep, path = arg.rpartition('=')
+    if not sep:
+        name = os.path.basename(os.path.dirname(path)) or path
+    return name, os.path.expanduser(path)
+
+
+def with_defaults(pythons):
+    """stock and plus (this repository's builds) first, then pythons."""
+    pythons = [('stock', os.path.join(ROOT, 'build', 'none', 'python')),
+               ('plus', os.path.join(ROOT, 'build', 'all', 'python'))
+               ] + pythons
+    for name, path in pythons:
+        if not os.path.exists(path):
+            raise SystemExit('%s: %s not found (build it: make PLUS=none, '
+                             'make)' % (name, path))
+    return pythons
+
+
+def load():
+    return ' '.join('%.2f' % x for x in os.getloadavg())
+
+
+def main(argv):
+    repeat = 5
+    quick = False
+    pythons = []
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == '--worker':
+            return run_worker(args)
+        elif arg == '--repeat':
+            repeat = int(args.pop(0))
+        elif arg == '--quick':
+            quick = True
+        elif arg in ('-h', '--help'):
+            print(__doc__)
+            return
+        else:
+            pythons.append(interpreter(arg))
+    pythons = with_defaults(pythons)
+    print('giltest: %d runs each, load before: %s' % (repeat, load()))
+    rows = benchmarks(quick)
+    results = {}
+    for r in range(repeat):
+        # Interleave interpreters so that load changes hit all alike.
+        for name, path in pythons:
+            for label, better, func in rows:
+                results.setdefault((label, name), []).append(func(path))
+    names = [name for name, path in pythons]
+    header = ['%-22s' % 'measure'] + ['%10s' % n for n in names]
+    header += ['%10s' % ('%s/%s' % (n, names[0])) for n in names[1:]]
+    print(' '.join(header))
+    for label, better, func in rows:
+        meds = [median(results[(label, n)]) for n in names]
+        line = ['%-22s' % label] + ['%10s' % fmt(m) for m in meds]
+        line += ['%10s' % ('%.2fx' % (m / meds[0]) if meds[0] else '-')
+                 for m in meds[1:]]
+        print(' '.join(line))
+    print('load after: %s' % load())
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
