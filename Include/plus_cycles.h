@@ -1,5 +1,5 @@
-#ifndef Py_PLUS_CYCLES_H
-#define Py_PLUS_CYCLES_H
+#ifndef Py_PYPLUS_CYCLES_H
+#define Py_PYPLUS_CYCLES_H
 
 /* PythonPlus: breaking reference cycles on demand.
 
@@ -48,4 +48,4 @@ PyAPI_FUNC(Py_ssize_t) _PyPlus_ClearWeakRefs(PyObject *obj);
 #endif
 #endif /* !Py_LIMITED_API */
 
-#endif /* !Py_PLUS_CYCLES_H */
+#endif /* !Py_PYPLUS_CYCLES_H */

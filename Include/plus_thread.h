@@ -1,5 +1,5 @@
-#ifndef Py_PLUS_THREAD_H
-#define Py_PLUS_THREAD_H
+#ifndef Py_PYPLUS_THREAD_H
+#define Py_PYPLUS_THREAD_H
 
 /* PythonPlus native locks (WITH_PLUS_NATIVE_LOCKS): the lock of
    PyThread_allocate_lock() is a mutex, a "locked" flag and a queue of
@@ -63,4 +63,4 @@ PyAPI_FUNC(double) _PyPlusThread_Monotonic(void);
 #define PY_PLUS_HAVE_NATIVE_LOCKS 0
 #endif
 
-#endif /* !Py_PLUS_THREAD_H */
+#endif /* !Py_PYPLUS_THREAD_H */
