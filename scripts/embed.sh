@@ -38,8 +38,12 @@ install_private() {
     # library (four compileall runs, most of its time): libinstall with
     # PYTHON_FOR_BUILD as a no-op, then the other parts of "install".  The
     # host writes the .pyc files it needs at its first run.
+    # A plain "make" first (a no-op on a fresh build): were anything
+    # rebuilt under the no-op PYTHON_FOR_BUILD, pybuilddir.txt would say
+    # "none" and break the build folder.
     (cd "$d" &&
-     make libinstall DESTDIR="$d/inst" PYTHON_FOR_BUILD=: > "$d/inst.log" 2>&1 &&
+     make > "$d/inst.log" 2>&1 &&
+     make libinstall DESTDIR="$d/inst" PYTHON_FOR_BUILD=: >> "$d/inst.log" 2>&1 &&
      make altbininstall bininstall inclinstall libainstall sharedinstall \
         oldsharedinstall DESTDIR="$d/inst" >> "$d/inst.log" 2>&1) ||
         { tail -n 20 "$d/inst.log" >&2; die "make install failed: see $d/inst.log"; }
