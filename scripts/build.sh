@@ -139,7 +139,9 @@ run_suite() {
 }
 
 tests() {
-    "$top/scripts/tree.sh" sync "$dir"
+    # Sync and make again (a no-op when nothing changed): a sync alone would
+    # leave the suite running binaries older than the sources.
+    build
     run_suite "$dir"
 }
 
