@@ -23,8 +23,8 @@
 
    At the periodic check the holder calls plus_gil_yield():
    - nobody waits: it keeps the GIL (no system call, no mutex);
-   - an I/O thread waits awake (it does so for PLUS_GIL_SPIN rounds when
-     it finds the GIL held): the GIL is handed to it, promised
+   - an I/O thread waits awake (it does so for PLUS_GIL_SPIN_US
+     microseconds when it finds the GIL held): the GIL is handed to it, promised
      ("reserved") so that nobody else takes it first, and the holder
      queues as CPU.  This costs no wake-up;
    - an I/O thread waits asleep: the holder wakes it, and hands the GIL
@@ -36,22 +36,26 @@
    - only CPU threads wait: the holder counts the check, and hands the GIL
      to the head of the CPU queue only once in PLUS_GIL_CPU_YIELD_EVERY
      checks.  Two CPU-bound threads thus switch every ~10000 ticks instead
-     of fighting for the GIL every 100 (stock 2.7's thrashing).  The head
-     is woken a tenth of that before its turn and hands over at once
-     when it sees it awake, which again costs no wake-up.
+     of fighting for the GIL every 100 (stock 2.7's thrashing).  At its
+     turn the head is woken as an I/O thread is (above): the holder
+     carries on until the head waits awake and only then hands over, so
+     that the GIL is not left unused for the length of a wake-up (tens of
+     microseconds, more in a virtual machine).
 
    No starvation: every check made while CPU threads wait is counted, and
-   once the count reaches PLUS_GIL_CPU_YIELD_EVERY the next hand-over
-   (a check or a voluntary release) is promised to the CPU queue, even
-   when I/O threads wait; the head of the I/O queue is handed the GIL
+   once the count reaches PLUS_GIL_CPU_YIELD_EVERY the CPU queue comes
+   first, even when I/O threads wait: a voluntary release promises it the
+   GIL, and a check hands it over once the head waits awake, or after
+   PLUS_GIL_CPU_YIELD_EVERY more checks in any case.  The head of the I/O queue is handed the GIL
    within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.  One caveat, for busy
    machines: the holder waits only PLUS_GIL_SWITCH_WAIT microseconds for
    the promised thread to take the GIL; a woken thread may not get a
    processor for milliseconds, and rather than leave the GIL unused the
    holder takes it back (a "reclaim") and carries on.  The woken thread
    then waits awake once it runs, and is handed the GIL at the holder's
-   next check.  Waiting awake ("spinning") lasts at most PLUS_GIL_SPIN
-   rounds, and only on a multi-processor machine.
+   next check.  Waiting awake ("spinning", Python/plus_spin.h) lasts at
+   most PLUS_GIL_SPIN_US microseconds, and only on a multi-processor
+   machine.
 
    After fork, PyEval_ReInitThreads re-creates the structure in the child
    (the parent's waiters do not exist there).
@@ -74,12 +78,13 @@
 #include <pthread.h>
 #include <sys/time.h>
 #include <errno.h>
+#include "plus_spin.h"
 
-/* How long (pause rounds, ~20 ns each on x86-64) a thread waits awake
-   for the GIL before it sleeps on its condition: an I/O thread that finds
-   it held, the head of a queue woken for a hand-over. */
-#ifndef PLUS_GIL_SPIN
-#define PLUS_GIL_SPIN 100
+/* How long (microseconds) a thread waits awake for the GIL before it
+   sleeps on its condition: an I/O thread that finds it held, the head of
+   a queue woken for a hand-over. */
+#ifndef PLUS_GIL_SPIN_US
+#define PLUS_GIL_SPIN_US 2
 #endif
 
 /* How long (microseconds) a holder that handed the GIL over waits for
@@ -93,12 +98,6 @@
    it hands over the GIL to it all the same. */
 #ifndef PLUS_GIL_IO_WAKE_CHECKS
 #define PLUS_GIL_IO_WAKE_CHECKS 20
-#endif
-
-#if defined(__GNUC__) && (defined(__i386__) || defined(__x86_64__))
-#define PLUS_GIL_PAUSE() __asm__ __volatile__("pause")
-#else
-#define PLUS_GIL_PAUSE() ((void)0)
 #endif
 
 #define PLUS_GIL_IO 0
@@ -116,7 +115,7 @@ static struct {
     volatile unsigned long next[2];
     volatile unsigned long serve[2];
     long cpu_checks;            /* checks made while CPU threads waited */
-    int spin;                   /* PLUS_GIL_SPIN, 0 on one processor */
+    int spin;                   /* PLUS_GIL_SPIN_US, 0 on one processor */
     volatile int head_awake[2]; /* a queue's head waits awake */
     int nudged[2];              /* its head was woken for a hand-over */
     int yielder;                /* a holder waits on switched */
@@ -153,30 +152,17 @@ plus_gil_create(void)
     plus_gil_check(pthread_cond_init(&plus_gil.switched, NULL),
                    "PyEval: cannot create the GIL condition");
     plus_gil.reserved = PLUS_GIL_ANY;
-#ifdef _SC_NPROCESSORS_ONLN
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
-        plus_gil.spin = PLUS_GIL_SPIN;
-    }
-#endif
+    plus_gil.spin = plus_spin_allowed() ? PLUS_GIL_SPIN_US : 0;
     return (PyThread_type_lock)&plus_gil;
 }
 
-/* The check at which the head of the CPU queue is woken up ahead of its
-   turn, so that it waits for the hand-over awake (a few checks) instead
-   of leaving the GIL unused for the length of a wake-up. */
-#define PLUS_GIL_PREWAKE_AT \
-    (PLUS_GIL_CPU_YIELD_EVERY - 1 - PLUS_GIL_CPU_YIELD_EVERY / 10)
-
-/* Wait awake, for up to rounds, while the GIL is held.  Mutex held. */
+/* Wait awake, for up to usec microseconds, while the GIL is held.  Mutex
+   held. */
 static void
-plus_gil_spin(int rounds)
+plus_gil_spin(int usec)
 {
-    int i;
-
     pthread_mutex_unlock(&plus_gil.mutex);
-    for (i = 0; i < rounds && plus_gil.locked; i++) {
-        PLUS_GIL_PAUSE();
-    }
+    plus_spin_while(&plus_gil.locked, 1, usec);
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
 }
@@ -225,6 +211,7 @@ plus_gil_wait_locked(int cls)
            running yet (as with stock 2.7; they are served at the
            holder's checks, so they do not starve). */
         plus_gil_taken(cls);
+
         return;
     }
     ticket = plus_gil.next[cls]++;
@@ -288,6 +275,7 @@ plus_gil_free_locked(int cls)
             cls = PLUS_GIL_CPU;
         }
         else {
+
             return NULL;
         }
     }
@@ -301,7 +289,6 @@ static void
 plus_gil_drop(void)
 {
     pthread_cond_t *cond;
-
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
     cond = plus_gil_free_locked(PLUS_GIL_ANY);
@@ -341,6 +328,30 @@ plus_gil_switched(unsigned long switches)
     return plus_gil.switches != switches;
 }
 
+/* At a check where the head of queue cls is owed the GIL, for the
+   checks-th time in a row: returns cls to hand the GIL over now, or
+   PLUS_GIL_ANY to keep it for now.  A head that waits awake gets it at
+   once.  A sleeping one is woken first, and the holder carries on until
+   it waits awake (a check or two later) rather than leave the GIL unused
+   while it wakes up; a holder about to block meanwhile releases the GIL
+   by itself, with no forced switch.  If it does not come within
+   "patience" checks, it is handed the GIL all the same.  Mutex held. */
+static int
+plus_gil_wake_head(int cls, long checks, long patience)
+{
+    if (plus_gil.head_awake[cls]) {
+        return cls;
+    }
+    if (!plus_gil.spin || checks > patience) {
+        return cls;
+    }
+    if (checks == 0) {
+        plus_gil.nudged[cls] = 1;
+        pthread_cond_broadcast(&plus_gil.cond[cls]);
+    }
+    return PLUS_GIL_ANY;
+}
+
 /* The periodic check of the GIL holder. */
 static void
 plus_gil_yield(void)
@@ -358,36 +369,17 @@ plus_gil_yield(void)
     to = PLUS_GIL_ANY;
     if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
         ++plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
-        to = PLUS_GIL_CPU;
+        to = plus_gil_wake_head(PLUS_GIL_CPU, plus_gil.cpu_checks -
+                                PLUS_GIL_CPU_YIELD_EVERY,
+                                PLUS_GIL_CPU_YIELD_EVERY);
     }
     else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
-        /* Wake the I/O thread and hand the GIL over once it waits
-           awake (a check or two later): the GIL is not left unused while
-           it wakes up, and a holder about to block releases the GIL by
-           itself before that, with no forced switch.  If it does not
-           come, hand over anyway. */
-        if (plus_gil.head_awake[PLUS_GIL_IO]) {
-            to = PLUS_GIL_IO;
-        }
-        else if (plus_gil.io_seen != plus_gil.serve[PLUS_GIL_IO] + 1) {
+        if (plus_gil.io_seen != plus_gil.serve[PLUS_GIL_IO] + 1) {
             plus_gil.io_seen = plus_gil.serve[PLUS_GIL_IO] + 1;
             plus_gil.io_checks = 0;
-            if (plus_gil.spin) {
-                plus_gil.nudged[PLUS_GIL_IO] = 1;
-                pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_IO]);
-            }
         }
-        else if (!plus_gil.spin ||
-                 ++plus_gil.io_checks > PLUS_GIL_IO_WAKE_CHECKS) {
-            to = PLUS_GIL_IO;
-        }
-    }
-    else if (plus_gil.head_awake[PLUS_GIL_CPU]) {
-        to = PLUS_GIL_CPU;              /* it waits awake: switch cheaply */
-    }
-    else if (plus_gil.cpu_checks == PLUS_GIL_PREWAKE_AT && plus_gil.spin) {
-        plus_gil.nudged[PLUS_GIL_CPU] = 1;
-        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+        to = plus_gil_wake_head(PLUS_GIL_IO, plus_gil.io_checks++,
+                                PLUS_GIL_IO_WAKE_CHECKS);
     }
     if (to != PLUS_GIL_ANY) {
         unsigned long switches = plus_gil.switches;

@@ -38,6 +38,15 @@
    Deadlines are absolute CLOCK_MONOTONIC times: wall-clock jumps do not
    stretch or shorten a timeout.
 
+   Before it sleeps, a waiter waits awake for up to PLUS_LOCK_SPIN_US
+   microseconds (Python/plus_spin.h; never on one processor), with its
+   record marked "spinning" so that a waker only marks it woken and
+   skips the post.  Threads that hand a lock or a Condition back and forth
+   thus never sleep while both run, and a wait that is not satisfied that
+   soon sleeps as above (an idle timed waiter costs one such spin per
+   wait).  A signal that arrives while a waiter spins is seen when the
+   wait ends, as one that arrives just before the wait begins.
+
    Fork: the child may inherit a mutex held by a thread that no longer
    exists, and queues of records on dead threads' stacks.  A pthread_atfork
    child handler bumps a generation number; a lock or condition whose
@@ -46,10 +55,17 @@
    before its next use.  Cost: one comparison per operation. */
 
 #include "plus_thread.h"
+#include "plus_spin.h"
 #include <errno.h>
 #include <time.h>
 #if PLUS_SEM_CONDVAR
 #include <semaphore.h>
+#endif
+
+/* How long (microseconds) a waiter waits awake before it sleeps (see
+   plus_spin.h); 0 never spins. */
+#ifndef PLUS_LOCK_SPIN_US
+#define PLUS_LOCK_SPIN_US 20
 #endif
 
 typedef struct _plus_waiter {
@@ -58,6 +74,7 @@ typedef struct _plus_waiter {
     int moved;                  /* notified: now on the lock's queue */
     int woken;                  /* taken off the queues and posted */
     int handed;                 /* woken owning the lock (hand-off) */
+    int spinning;               /* waits awake: a waker need not post */
 #if PLUS_SEM_CONDVAR
     sem_t sem;
 #else
@@ -202,7 +219,8 @@ plus_dequeue(_PyPlusCond *q, plus_waiter *w)
 }
 
 /* Under the mutex: take the n oldest waiters off q (all if n < 0) and mark
-   them woken.  Returns them chained through "next", for plus_post(). */
+   them woken.  Returns those that sleep chained through "next", for
+   plus_post(); the others wait awake and see the mark. */
 static plus_waiter *
 plus_take(_PyPlusCond *q, Py_ssize_t n, Py_ssize_t *count)
 {
@@ -213,6 +231,10 @@ plus_take(_PyPlusCond *q, Py_ssize_t n, Py_ssize_t *count)
         w = (plus_waiter *)q->head;
         plus_dequeue(q, w);
         w->woken = 1;
+        taken++;
+        if (w->spinning) {
+            continue;           /* it sees "woken" by itself */
+        }
         w->next = NULL;
         if (last != NULL) {
             last->next = w;
@@ -221,7 +243,6 @@ plus_take(_PyPlusCond *q, Py_ssize_t n, Py_ssize_t *count)
             first = w;
         }
         last = w;
-        taken++;
     }
     if (count != NULL) {
         *count = taken;
@@ -266,10 +287,10 @@ plus_release(plus_lock *lk)
 
     if (w != NULL && w->moved) {
         plus_dequeue(&lk->q, w);
-        w->woken = 1;
         w->handed = 1;
+        w->woken = 1;
         w->next = NULL;
-        return w;
+        return w->spinning ? NULL : w;
     }
     lk->locked = 0;
     return plus_take(&lk->q, 1, NULL);
@@ -298,6 +319,7 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
     w.moved = 0;
     w.woken = 0;
     w.handed = 0;
+    w.spinning = 0;
 #if PLUS_SEM_CONDVAR
     sem_init(&w.sem, 0, 0);
 #else
@@ -305,7 +327,19 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
 #endif
     plus_enqueue(q, &w);
     PLUS_POST_LOCKED(wake);
-    for (;;) {
+    if (PLUS_LOCK_SPIN_US > 0 && plus_spin_allowed()) {
+        /* In a hand-off between running threads the waker comes within
+           microseconds: wait for it awake first.  A waker that finds
+           "spinning" set (both under the mutex) does not post. */
+        w.spinning = 1;
+        pthread_mutex_unlock(mut);
+        PLUS_POST_UNLOCKED(wake);
+        wake = NULL;
+        plus_spin_while(&w.woken, 0, PLUS_LOCK_SPIN_US);
+        pthread_mutex_lock(mut);
+        w.spinning = 0;
+    }
+    while (!w.woken) {
 #if PLUS_SEM_CONDVAR
         pthread_mutex_unlock(mut);
         PLUS_POST_UNLOCKED(wake);
@@ -339,25 +373,23 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
             err = pthread_cond_timedwait(&w.cond, mut, dl);
         }
 #endif
-        if (w.woken) {
-            result = w.handed ? PLUS_HANDED : PY_PLUS_LOCK_ACQUIRED;
-            break;
-        }
-        if (w.moved) {
+        if (w.woken || w.moved) {
             continue;   /* notified: no time-out, wait for the lock */
         }
         if (err == ETIMEDOUT) {
             plus_dequeue(q, &w);
             result = PY_PLUS_LOCK_FAILURE;
-            break;
+            goto done;
         }
         if (err == EINTR && intr) {
             plus_dequeue(q, &w);
             result = PY_PLUS_LOCK_INTR;
-            break;
+            goto done;
         }
         /* spurious wake-up, or a signal we are not to report: sleep on */
     }
+    result = w.handed ? PLUS_HANDED : PY_PLUS_LOCK_ACQUIRED;
+done:
 #if PLUS_SEM_CONDVAR
     sem_destroy(&w.sem);
 #else
