@@ -165,6 +165,40 @@ class LockTimeoutTest(unittest.TestCase):
         self.assertEqual(state['done'] + state['timeouts'], 12 * 300)
         self.assertFalse(lock.locked())
 
+    def test_hand_offs_between_running_threads(self):
+        # Two threads pass a token back and forth through two locks: most
+        # waits end while the waiter still waits awake (Python/plus_spin.h),
+        # some after it fell asleep; no hand-off may be lost.
+        a = thread.allocate_lock()
+        b = thread.allocate_lock()
+        a.acquire()
+        b.acquire()
+        n = 20000
+        failures = []
+        passes = [0]
+
+        def other():
+            for i in xrange(n):
+                if not a.acquire(True, 60):
+                    failures.append(('other', i))
+                    return
+                passes[0] += 1
+                b.release()
+        t = threading.Thread(target=other)
+        t.start()
+        for i in xrange(n):
+            a.release()
+            if not b.acquire(True, 60):
+                failures.append(('main', i))
+                break
+        t.join(120)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(failures, [])
+        self.assertEqual(passes[0], n)
+        # each ends taken by its last acquirer
+        self.assertTrue(a.locked())
+        self.assertTrue(b.locked())
+
 
 @needs_native
 @needs_signals
