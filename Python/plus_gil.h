@@ -24,8 +24,8 @@
    At the periodic check the holder calls plus_gil_yield():
    - nobody waits: it keeps the GIL (no system call, no mutex);
    - an I/O thread waits awake (it does so for PLUS_GIL_SPIN_US
-     microseconds when it finds the GIL held): the GIL is handed to it, promised
-     ("reserved") so that nobody else takes it first, and the holder
+     microseconds when it finds the GIL held): the GIL is handed to it,
+     promised ("reserved") so that nobody else takes it first, and the holder
      queues as CPU.  This costs no wake-up;
    - an I/O thread waits asleep: the holder wakes it, and hands the GIL
      over once it waits awake (a check or two later).  The GIL is not
@@ -46,12 +46,13 @@
    once the count reaches PLUS_GIL_CPU_YIELD_EVERY the CPU queue comes
    first, even when I/O threads wait: a voluntary release promises it the
    GIL, and a check hands it over once the head waits awake, or after
-   PLUS_GIL_CPU_YIELD_EVERY more checks in any case.  The head of the I/O queue is handed the GIL
-   within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.  One caveat, for busy
-   machines: the holder waits only PLUS_GIL_SWITCH_WAIT microseconds for
-   the promised thread to take the GIL; a woken thread may not get a
-   processor for milliseconds, and rather than leave the GIL unused the
-   holder takes it back (a "reclaim") and carries on.  The woken thread
+   PLUS_GIL_CPU_YIELD_EVERY more checks in any case.  The head of the I/O
+   queue is handed the GIL within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
+   One caveat, for busy machines: the holder waits only
+   PLUS_GIL_SWITCH_WAIT microseconds for the promised thread to take the
+   GIL; a woken thread may not get a processor for milliseconds, and
+   rather than leave the GIL unused the holder takes it back (a
+   "reclaim") and carries on.  The woken thread
    then waits awake once it runs, and is handed the GIL at the holder's
    next check.  Waiting awake ("spinning", Python/plus_spin.h) lasts at
    most PLUS_GIL_SPIN_US microseconds, and only on a multi-processor
@@ -211,7 +212,6 @@ plus_gil_wait_locked(int cls)
            running yet (as with stock 2.7; they are served at the
            holder's checks, so they do not starve). */
         plus_gil_taken(cls);
-
         return;
     }
     ticket = plus_gil.next[cls]++;
@@ -275,7 +275,6 @@ plus_gil_free_locked(int cls)
             cls = PLUS_GIL_CPU;
         }
         else {
-
             return NULL;
         }
     }
@@ -289,6 +288,7 @@ static void
 plus_gil_drop(void)
 {
     pthread_cond_t *cond;
+
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
     cond = plus_gil_free_locked(PLUS_GIL_ANY);

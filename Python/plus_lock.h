@@ -72,7 +72,7 @@ typedef struct _plus_waiter {
     struct _plus_waiter *prev;
     struct _plus_waiter *next;
     int moved;                  /* notified: now on the lock's queue */
-    int woken;                  /* taken off the queues and posted */
+    int woken;                  /* taken off the queues (and posted) */
     int handed;                 /* woken owning the lock (hand-off) */
     int spinning;               /* waits awake: a waker need not post */
 #if PLUS_SEM_CONDVAR
@@ -287,8 +287,8 @@ plus_release(plus_lock *lk)
 
     if (w != NULL && w->moved) {
         plus_dequeue(&lk->q, w);
-        w->handed = 1;
         w->woken = 1;
+        w->handed = 1;
         w->next = NULL;
         return w->spinning ? NULL : w;
     }

@@ -8,7 +8,9 @@
    waiting awake.  It waits awake only for a bounded time, measured on the
    monotonic clock, then sleeps as before; on a single processor it never
    spins (the thread it waits for cannot run meanwhile).  CPython 3.13's
-   PyMutex spins before it parks for the same reason. */
+   PyMutex spins the same way (yielding between rounds) before it parks,
+   though only in free-threaded builds; here the waiters spin without the
+   GIL, and Tools/plus/locktest.py measures the gain. */
 
 #ifndef Py_PYPLUS_SPIN_H
 #define Py_PYPLUS_SPIN_H
