@@ -42,6 +42,20 @@
      that the GIL is not left unused for the length of a wake-up (tens of
      microseconds, more in a virtual machine).
 
+   Lock hand-offs: a thread that drops the GIL to wait for a lock or a
+   condition (Modules/plus_threadlocks.h says so first, with
+   PY_PLUS_GIL_LOCK_WAIT) does not wake the CPU queue when only CPU
+   threads wait: its partner, which it has just released, comes back for
+   the GIL within microseconds, and a CPU-bound thread woken meanwhile
+   would take the GIL and the second processor from the pair.  The waiter
+   wakes the CPU queue itself if it has to sleep and the GIL is still
+   free (_PyPlusGIL_LockWaitSleeps, from Python/plus_lock.h); any thread
+   that takes the GIL cancels the deferred wake-up.  So a deferred wake-up
+   never outlives the waiter's spin (PLUS_LOCK_SPIN_US).  A thread that
+   gives way at the first check after it came back from a blocking call
+   (fewer than PLUS_GIL_IO_BURST checks) queues as I/O, not CPU: it is one
+   of such a pair, not a CPU-bound thread.
+
    No starvation: every check made while CPU threads wait is counted, and
    once the count reaches PLUS_GIL_CPU_YIELD_EVERY the CPU queue comes
    first, even when I/O threads wait: a voluntary release promises it the
@@ -80,6 +94,7 @@
 #include <sys/time.h>
 #include <errno.h>
 #include "plus_spin.h"
+#include "plus_thread.h"
 
 /* How long (microseconds) a thread waits awake for the GIL before it
    sleeps on its condition: an I/O thread that finds it held, the head of
@@ -99,6 +114,12 @@
    it hands over the GIL to it all the same. */
 #ifndef PLUS_GIL_IO_WAKE_CHECKS
 #define PLUS_GIL_IO_WAKE_CHECKS 20
+#endif
+
+/* The checks after which a thread back from a blocking call counts as
+   CPU-bound (it queues as CPU when it gives way at a check). */
+#ifndef PLUS_GIL_IO_BURST
+#define PLUS_GIL_IO_BURST 2
 #endif
 
 #define PLUS_GIL_IO 0
@@ -123,8 +144,11 @@ static struct {
     unsigned long switches;     /* times the GIL was taken */
     unsigned long io_seen;      /* 1 + the I/O head seen at a check */
     long io_checks;             /* checks since, while it waited */
+    long burst;                 /* checks of the holder since it took it */
+    int lock_wait;              /* the holder drops it to wait for a lock */
+    volatile int cpu_wake_deferred;     /* see _PyPlusGIL_LockWait() */
     /* statistics, for thread._gil_stats() and the tests */
-    unsigned long checks, takes[2], yields[2], reclaims;
+    unsigned long checks, takes[2], yields[2], reclaims, deferred;
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
@@ -190,8 +214,11 @@ plus_gil_taken(int cls)
     plus_gil.takes[cls]++;
     plus_gil.nudged[cls] = 0;
     plus_gil.switches++;
+    plus_gil.cpu_wake_deferred = 0;
+    plus_gil.burst = 0;
     if (cls == PLUS_GIL_CPU) {
         plus_gil.cpu_checks = 0;
+        plus_gil.burst = PLUS_GIL_IO_BURST;
     }
     if (plus_gil.yielder) {
         pthread_cond_signal(&plus_gil.switched);
@@ -292,6 +319,16 @@ plus_gil_drop(void)
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
     cond = plus_gil_free_locked(PLUS_GIL_ANY);
+    if (plus_gil.lock_wait) {
+        plus_gil.lock_wait = 0;
+        if (cond == &plus_gil.cond[PLUS_GIL_CPU] &&
+            plus_gil.reserved == PLUS_GIL_ANY && plus_gil.spin) {
+            /* See _PyPlusGIL_LockWait(). */
+            plus_gil.cpu_wake_deferred = 1;
+            plus_gil.deferred++;
+            cond = NULL;
+        }
+    }
     pthread_mutex_unlock(&plus_gil.mutex);
     /* Wake after unlocking: the woken thread does not find the mutex
        still held and go back to sleep on it. */
@@ -358,6 +395,7 @@ plus_gil_yield(void)
 {
     int to;
 
+    plus_gil.burst++;
     if (PLUS_GIL_WAITING(PLUS_GIL_IO) == 0 &&
         PLUS_GIL_WAITING(PLUS_GIL_CPU) == 0) {
         plus_gil.checks++;
@@ -391,8 +429,13 @@ plus_gil_yield(void)
         pthread_cond_broadcast(plus_gil_free_locked(to));
         plus_gil.nudged[to] = plus_gil.spin;
         if (awake || plus_gil_switched(switches)) {
+            /* A thread back from a blocking call that gives way at its
+               first check is no CPU-bound thread: it queues as I/O. */
+            int requeue = plus_gil.burst < PLUS_GIL_IO_BURST ?
+                PLUS_GIL_IO : PLUS_GIL_CPU;
+
             plus_gil.yields[to]++;
-            plus_gil_wait_locked(PLUS_GIL_CPU);
+            plus_gil_wait_locked(requeue);
         }
         else {
             /* Nobody came in time (a busy machine): carry on.  The
@@ -410,6 +453,34 @@ plus_gil_yield(void)
         }
     }
     pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* See Include/plus_thread.h. */
+void
+_PyPlusGIL_LockWait(void)
+{
+    if (interpreter_lock) {
+        plus_gil.lock_wait = 1;
+    }
+}
+
+void
+_PyPlusGIL_LockWaitSleeps(void)
+{
+    int wake;
+
+    if (!plus_gil.cpu_wake_deferred) {
+        return;
+    }
+    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                   "PyEval: cannot lock the GIL mutex");
+    wake = plus_gil.cpu_wake_deferred && !plus_gil.locked &&
+        PLUS_GIL_WAITING(PLUS_GIL_CPU);
+    plus_gil.cpu_wake_deferred = 0;
+    pthread_mutex_unlock(&plus_gil.mutex);
+    if (wake) {
+        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+    }
 }
 
 #define PLUS_GIL_CREATE() plus_gil_create()
@@ -439,13 +510,14 @@ _PyPlus_GIL_Stats(void)
 {
 #if PLUS_GIL
     return Py_BuildValue(
-        "{s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
+        "{s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
         "checks", plus_gil.checks,
         "io_takes", plus_gil.takes[PLUS_GIL_IO],
         "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
         "io_yields", plus_gil.yields[PLUS_GIL_IO],
         "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
         "reclaims", plus_gil.reclaims,
+        "deferred", plus_gil.deferred,
         "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
 #else
     Py_RETURN_NONE;

@@ -92,7 +92,7 @@ class PriorityGilTest(unittest.TestCase):
     def test_stats(self):
         s = stats()
         for key in ('checks', 'io_takes', 'cpu_takes', 'io_yields',
-                    'cpu_yields', 'reclaims', 'cpu_yield_every'):
+                    'cpu_yields', 'reclaims', 'deferred', 'cpu_yield_every'):
             self.assertIsInstance(s[key], (int, long), key)
             self.assertGreaterEqual(s[key], 0)
         self.assertEqual(s['cpu_yield_every'],
@@ -159,6 +159,67 @@ class PriorityGilTest(unittest.TestCase):
             stop.append(1)
             join_all(io)
         self.assertGreaterEqual(min(sp.counts), 20000)
+
+    def check_lock_wait_wakes_cpu_thread(self, wait, wake):
+        # A lock wait does not wake the CPU queue when it drops the GIL
+        # (its partner may be about to come back for it); it must do so
+        # before it sleeps.  Here only the CPU-bound thread can end each
+        # wait: a wake-up that is never made hangs the wait.
+        rounds = 30
+        done = []
+        def spin_then_wake():
+            for r in range(rounds):
+                n = 0
+                while n < 20000:
+                    n += 1
+                wake()
+            done.append(1)
+        t = start(spin_then_wake)
+        for r in range(rounds):
+            self.assertTrue(wait(), 'round %d: the wait was never ended' % r)
+        join_all([t])
+        self.assertEqual(done, [1])
+
+    def test_lock_wait_wakes_cpu_thread(self):
+        lock = threading.Lock()
+        lock.acquire()
+        self.check_lock_wait_wakes_cpu_thread(
+            lambda: lock.acquire(True, JOIN), lock.release)
+
+    def test_condition_wait_wakes_cpu_thread(self):
+        for make_lock in (threading.Lock, threading.RLock):
+            cond = threading.Condition(make_lock())
+            items = []
+            def wait():
+                with cond:
+                    if not cond.wait_for(lambda: items, JOIN):
+                        return False
+                    items.pop()
+                    return True
+            def wake():
+                with cond:
+                    items.append(1)
+                    cond.notify()
+            self.check_lock_wait_wakes_cpu_thread(wait, wake)
+
+    def test_rlock_wait_wakes_cpu_thread(self):
+        rlock = threading.RLock()
+        go = threading.Semaphore(0)
+        def holder():
+            # holds the RLock while it counts, so that the main thread
+            # waits for it (a contended acquire), 30 times
+            for r in range(30):
+                go.acquire()
+                with rlock:
+                    n = 0
+                    while n < 20000:
+                        n += 1
+        t = start(holder)
+        for r in range(30):
+            go.release()
+            self.assertTrue(rlock.acquire(True, JOIN))
+            rlock.release()
+        join_all([t])
 
     def test_io_thread_gets_gil_from_cpu_thread(self):
         # Every time the sleeper comes back from a sleep, the spinning
