@@ -13,7 +13,8 @@ of each interpreter, N times (default 5); the table gives medians.
   cpu e             CPU efficiency: the time of one thread doing two
                     counting jobs one after the other, divided by the time
                     of two threads doing one job each at once (1.0: no
-                    cost for threads; stock 2.7 thrashes on 2+ cores)
+                    cost for threads; stock 2.7 thrashes on 2+ cores);
+                    best of 3 alternations of each in one process
   lock pair         transactions/s of a producer/consumer pair handing
                     each other two threading.Lock objects (ping-pong)
   cond pair         transactions/s of a producer/consumer pair passing one
@@ -70,20 +71,26 @@ def count(n):
         n -= 1
 
 
-def worker_cpu(size):
+def worker_cpu(size, rounds=3):
+    """Best of `rounds` alternations of the one-thread and the two-thread
+    run: the speed of this (virtual) machine drifts by more than the
+    effect measured, and alternating exposes both runs to the same drift."""
     import threading
-    t0 = timer()
-    count(size)
-    count(size)
-    one = timer() - t0
-    threads = [threading.Thread(target=count, args=(size,)) for i in (1, 2)]
-    t0 = timer()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    two = timer() - t0
-    return one / two
+    ones, twos = [], []
+    for r in range(rounds):
+        t0 = timer()
+        count(size)
+        count(size)
+        ones.append(timer() - t0)
+        threads = [threading.Thread(target=count, args=(size,))
+                   for i in (1, 2)]
+        t0 = timer()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        twos.append(timer() - t0)
+    return min(ones) / min(twos)
 
 
 def worker_lock(duration, busy):
