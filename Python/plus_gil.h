@@ -215,10 +215,10 @@ plus_gil_taken(int cls)
     plus_gil.nudged[cls] = 0;
     plus_gil.switches++;
     plus_gil.cpu_wake_deferred = 0;
-    plus_gil.burst = 0;
+    /* a thread of the CPU queue counts as CPU-bound from the start */
+    plus_gil.burst = cls == PLUS_GIL_CPU ? PLUS_GIL_IO_BURST : 0;
     if (cls == PLUS_GIL_CPU) {
         plus_gil.cpu_checks = 0;
-        plus_gil.burst = PLUS_GIL_IO_BURST;
     }
     if (plus_gil.yielder) {
         pthread_cond_signal(&plus_gil.switched);
