@@ -14,7 +14,8 @@ of each interpreter, N times (default 5); the table gives medians.
                     counting jobs one after the other, divided by the time
                     of two threads doing one job each at once (1.0: no
                     cost for threads; stock 2.7 thrashes on 2+ cores);
-                    best of 3 alternations of each in one process
+                    the median ratio of 11 adjacent pairs of runs in one
+                    process
   lock pair         transactions/s of a producer/consumer pair handing
                     each other two threading.Lock objects (ping-pong)
   cond pair         transactions/s of a producer/consumer pair passing one
@@ -71,17 +72,18 @@ def count(n):
         n -= 1
 
 
-def worker_cpu(size, rounds=3):
-    """Best of `rounds` alternations of the one-thread and the two-thread
-    run: the speed of this (virtual) machine drifts by more than the
-    effect measured, and alternating exposes both runs to the same drift."""
+def worker_cpu(size, rounds=11):
+    """The median, over `rounds` alternations, of the time of the
+    one-thread run divided by that of the two-thread run right after it:
+    the speed of this (virtual) machine drifts by more than the effect
+    measured, and a ratio of adjacent runs cancels most of the drift."""
     import threading
-    ones, twos = [], []
+    ratios = []
     for r in range(rounds):
         t0 = timer()
         count(size)
         count(size)
-        ones.append(timer() - t0)
+        one = timer() - t0
         threads = [threading.Thread(target=count, args=(size,))
                    for i in (1, 2)]
         t0 = timer()
@@ -89,8 +91,8 @@ def worker_cpu(size, rounds=3):
             t.start()
         for t in threads:
             t.join()
-        twos.append(timer() - t0)
-    return min(ones) / min(twos)
+        ratios.append(one / (timer() - t0))
+    return median(ratios)
 
 
 def worker_lock(duration, busy):
@@ -257,7 +259,7 @@ def median(values):
 
 def benchmarks(quick):
     duration = 0.3 if quick else 0.6
-    size = 2000000 if quick else 5000000
+    size = 400000 if quick else 1000000
     pings = 100 if quick else 300
     rows = [('cpu e', 'higher', lambda py: measure(py, ['cpu', str(size)]))]
     for kind in ('lock', 'cond'):
