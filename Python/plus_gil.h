@@ -42,6 +42,17 @@
      that the GIL is not left unused for the length of a wake-up (tens of
      microseconds, more in a virtual machine).
 
+   CPU turns: the wake-up itself costs the holder a system call, and in a
+   virtual machine an inter-processor interrupt on top (measured: 11-20
+   microseconds for a pthread_cond_signal to a sleeping thread, once per
+   turn of ~100-200 microseconds).  So the head of the CPU queue does not
+   wait to be woken: the holder times the pace of its checks over a turn,
+   and the head sleeps on a timer until its turn is due by that pace
+   (plus_gil_cpu_head_wait), then waits awake for the holder's next check.
+   The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US.
+   A thread that saw the GIL handed to it takes the GIL mutex awake as
+   well (plus_gil_spin), since the holder still holds it for a moment.
+
    Lock hand-offs: a thread that drops the GIL to wait for a lock or a
    condition (Modules/plus_threadlocks.h says so first, with
    PY_PLUS_GIL_LOCK_WAIT) does not wake the CPU queue when only CPU
@@ -60,7 +71,9 @@
    once the count reaches PLUS_GIL_CPU_YIELD_EVERY the CPU queue comes
    first, even when I/O threads wait: a voluntary release promises it the
    GIL, and a check hands it over once the head waits awake, or after
-   PLUS_GIL_CPU_YIELD_EVERY more checks in any case.  The head of the I/O
+   PLUS_GIL_CPU_YIELD_EVERY more checks in any case (more by the checks of
+   PLUS_GIL_TIMER_LATE_US at the holder's pace, for a head asleep on its
+   own timer).  The head of the I/O
    queue is handed the GIL within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
    One caveat, for busy machines: the holder waits only
    PLUS_GIL_SWITCH_WAIT microseconds for the promised thread to take the
@@ -122,6 +135,14 @@
 #define PLUS_GIL_IO_BURST 2
 #endif
 
+/* How late (microseconds) the timer of a thread that sleeps until its
+   turn may be before the holder wakes it itself: Linux lets timers of
+   ordinary threads run late by up to 50 by default (timer slack), and a
+   virtual machine adds its own wake-up time. */
+#ifndef PLUS_GIL_TIMER_LATE_US
+#define PLUS_GIL_TIMER_LATE_US 200
+#endif
+
 #define PLUS_GIL_IO 0
 #define PLUS_GIL_CPU 1
 #define PLUS_GIL_ANY 2          /* no reservation */
@@ -147,8 +168,13 @@ static struct {
     long burst;                 /* checks of the holder since it took it */
     int lock_wait;              /* the holder drops it to wait for a lock */
     volatile int cpu_wake_deferred;     /* see _PyPlusGIL_LockWait() */
+    long long cpu_turn_start;   /* when cpu_checks became 1 (ns) */
+    long long cpu_check_ns;     /* the pace of the last CPU turn's checks */
+    int cpu_timed;              /* CPU waiters asleep on a timer of their
+                                   own: plus_gil_cpu_head_wait() */
     /* statistics, for thread._gil_stats() and the tests */
     unsigned long checks, takes[2], yields[2], reclaims, deferred;
+    unsigned long timer_wakes;
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
@@ -181,13 +207,25 @@ plus_gil_create(void)
     return (PyThread_type_lock)&plus_gil;
 }
 
+static int
+plus_gil_trylock(void *unused)
+{
+    return pthread_mutex_trylock(&plus_gil.mutex) == 0;
+}
+
 /* Wait awake, for up to usec microseconds, while the GIL is held.  Mutex
-   held. */
+   held.  A holder that hands the GIL over still holds the mutex for a
+   moment: the taker waits for that awake too, as one that slept on the
+   mutex would have to be woken by the holder's unlock (a system call for
+   the holder, and the GIL unused for the wake-up). */
 static void
 plus_gil_spin(int usec)
 {
     pthread_mutex_unlock(&plus_gil.mutex);
-    plus_spin_while(&plus_gil.locked, 1, usec);
+    if (plus_spin_while(&plus_gil.locked, 1, usec) &&
+        plus_spin_until(plus_gil_trylock, NULL, PLUS_GIL_SWITCH_WAIT)) {
+        return;
+    }
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
 }
@@ -225,12 +263,84 @@ plus_gil_taken(int cls)
     }
 }
 
+/* The absolute time usec microseconds from now, for
+   pthread_cond_timedwait (on the real-time clock, as upstream's waits). */
+static void
+plus_gil_deadline(long usec, struct timespec *deadline)
+{
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    usec += now.tv_usec;
+    deadline->tv_sec = now.tv_sec + usec / 1000000;
+    deadline->tv_nsec = (usec % 1000000) * 1000;
+}
+
+/* The head of the CPU queue (or the thread right behind a head being
+   handed the GIL) sleeps until its turn is due by the pace of the
+   holder's checks, then waits awake for the hand-over, instead of being
+   woken by the holder: see "CPU turns" in the design notes.  Returns 0
+   if it should sleep until woken instead (pace unknown, not at the head,
+   or no check made since its last call: *last_checks).  Mutex held. */
+static int
+plus_gil_cpu_head_wait(unsigned long ticket, long *last_checks)
+{
+    long checks;
+    long long wait_ns;
+    struct timespec deadline;
+    int err;
+
+    if (!plus_gil.spin || plus_gil.cpu_check_ns == 0) {
+        return 0;
+    }
+    if (ticket == plus_gil.serve[PLUS_GIL_CPU] && plus_gil.locked) {
+        checks = plus_gil.cpu_checks;
+    }
+    else if (ticket == plus_gil.serve[PLUS_GIL_CPU] + 1 &&
+             !plus_gil.locked && plus_gil.reserved == PLUS_GIL_CPU) {
+        checks = 0;             /* its turn starts when the head takes it */
+    }
+    else {
+        return 0;
+    }
+    if (checks == *last_checks) {
+        return 0;
+    }
+    *last_checks = checks;
+    if (checks < PLUS_GIL_CPU_YIELD_EVERY) {
+        wait_ns = (PLUS_GIL_CPU_YIELD_EVERY - checks) * plus_gil.cpu_check_ns;
+        if (wait_ns > 1000000000) {
+            wait_ns = 1000000000;       /* a holder stuck in a long call */
+        }
+        plus_gil_deadline((long)(wait_ns / 1000) + 1, &deadline);
+        plus_gil.cpu_timed++;
+        err = pthread_cond_timedwait(&plus_gil.cond[PLUS_GIL_CPU],
+                                     &plus_gil.mutex, &deadline);
+        plus_gil.cpu_timed--;
+        if (err == ETIMEDOUT) {
+            plus_gil.timer_wakes++;
+        }
+        else {
+            plus_gil_check(err, "PyEval: cannot wait for the GIL");
+        }
+        return 1;
+    }
+    /* Due: wait awake for the holder's next check or two. */
+    plus_gil.head_awake[PLUS_GIL_CPU] = 1;
+    wait_ns = 2 * plus_gil.cpu_check_ns;
+    plus_gil_spin(wait_ns < PLUS_GIL_SWITCH_WAIT * 1000LL ?
+                  (int)(wait_ns / 1000) + 1 : PLUS_GIL_SWITCH_WAIT);
+    plus_gil.head_awake[PLUS_GIL_CPU] = 0;
+    return 1;
+}
+
 /* Queue as cls and wait for the GIL.  Called with the mutex held. */
 static void
 plus_gil_wait_locked(int cls)
 {
     unsigned long ticket;
     int woken = 0;
+    long last_checks = -1;
 
     if (cls == PLUS_GIL_IO && !plus_gil.locked &&
         plus_gil.reserved == PLUS_GIL_ANY) {
@@ -262,6 +372,11 @@ plus_gil_wait_locked(int cls)
             plus_gil.head_awake[cls] = 1;
             plus_gil_spin(plus_gil.spin);
             plus_gil.head_awake[cls] = 0;
+            continue;
+        }
+        if (cls == PLUS_GIL_CPU &&
+            plus_gil_cpu_head_wait(ticket, &last_checks)) {
+            woken = 1;
             continue;
         }
         plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
@@ -343,15 +458,10 @@ plus_gil_drop(void)
 static int
 plus_gil_switched(unsigned long switches)
 {
-    struct timeval now;
     struct timespec deadline;
-    long usec;
     int err;
 
-    gettimeofday(&now, NULL);
-    usec = now.tv_usec + PLUS_GIL_SWITCH_WAIT;
-    deadline.tv_sec = now.tv_sec + usec / 1000000;
-    deadline.tv_nsec = (usec % 1000000) * 1000;
+    plus_gil_deadline(PLUS_GIL_SWITCH_WAIT, &deadline);
     plus_gil.yielder = 1;
     while (plus_gil.switches == switches) {
         err = pthread_cond_timedwait(&plus_gil.switched, &plus_gil.mutex,
@@ -379,6 +489,17 @@ plus_gil_wake_head(int cls, long checks, long patience)
     if (plus_gil.head_awake[cls]) {
         return cls;
     }
+    if (cls == PLUS_GIL_CPU && plus_gil.cpu_timed && plus_gil.spin) {
+        /* It wakes itself for its turn (plus_gil_cpu_head_wait): save
+           the wake-up while its timer may still be running late. */
+        long late = (long)(PLUS_GIL_TIMER_LATE_US * 1000LL /
+                           (plus_gil.cpu_check_ns + 1));
+
+        if (checks < late) {
+            return PLUS_GIL_ANY;
+        }
+        checks -= late;
+    }
     if (!plus_gil.spin || checks > patience) {
         return cls;
     }
@@ -387,6 +508,24 @@ plus_gil_wake_head(int cls, long checks, long patience)
         pthread_cond_broadcast(&plus_gil.cond[cls]);
     }
     return PLUS_GIL_ANY;
+}
+
+/* Count a check made while CPU threads wait, and time the pace of a
+   turn's checks, by which the head of the CPU queue sleeps until its
+   turn.  Returns the count.  Mutex held. */
+static long
+plus_gil_count_cpu_check(void)
+{
+    long n = ++plus_gil.cpu_checks;
+
+    if (n == 1) {
+        plus_gil.cpu_turn_start = plus_spin_now_ns();
+    }
+    else if (n == PLUS_GIL_CPU_YIELD_EVERY) {
+        plus_gil.cpu_check_ns = (plus_spin_now_ns() -
+                                 plus_gil.cpu_turn_start) / (n - 1);
+    }
+    return n;
 }
 
 /* The periodic check of the GIL holder. */
@@ -406,7 +545,7 @@ plus_gil_yield(void)
     plus_gil.checks++;
     to = PLUS_GIL_ANY;
     if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
-        ++plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
+        plus_gil_count_cpu_check() >= PLUS_GIL_CPU_YIELD_EVERY) {
         to = plus_gil_wake_head(PLUS_GIL_CPU, plus_gil.cpu_checks -
                                 PLUS_GIL_CPU_YIELD_EVERY,
                                 PLUS_GIL_CPU_YIELD_EVERY);
@@ -510,7 +649,7 @@ _PyPlus_GIL_Stats(void)
 {
 #if PLUS_GIL
     return Py_BuildValue(
-        "{s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
+        "{s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
         "checks", plus_gil.checks,
         "io_takes", plus_gil.takes[PLUS_GIL_IO],
         "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
@@ -518,6 +657,7 @@ _PyPlus_GIL_Stats(void)
         "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
         "reclaims", plus_gil.reclaims,
         "deferred", plus_gil.deferred,
+        "timer_wakes", plus_gil.timer_wakes,
         "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
 #else
     Py_RETURN_NONE;

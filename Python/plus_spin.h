@@ -55,34 +55,59 @@ plus_spin_now_ns(void)
     return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Wait awake while *flag == value, for at most usec microseconds.
-   Returns 1 if *flag changed, 0 on time-out (or when spinning is not
-   allowed).  Every 64 rounds it yields the processor and reads the clock:
-   the thread it waits for may have been woken onto this very processor
-   (the scheduler favours the waker's), and must not wait for the spin
-   to end before it runs. */
+/* Wait awake until ready(arg) returns non-zero, for at most usec
+   microseconds.  Returns 1 if it did, 0 on time-out (or when spinning is
+   not allowed; ready() is then asked once).  Every 64 rounds it yields
+   the processor and reads the clock: the thread it waits for may have
+   been woken onto this very processor (the scheduler favours the
+   waker's), and must not wait for the spin to end before it runs. */
 static int
-plus_spin_while(volatile int *flag, int value, long usec)
+plus_spin_until(int (*ready)(void *), void *arg, long usec)
 {
     long long deadline;
     int i;
 
     if (usec <= 0 || !plus_spin_allowed()) {
-        return *flag != value;
+        return ready(arg);
     }
     deadline = plus_spin_now_ns() + (long long)usec * 1000;
     for (;;) {
         for (i = 0; i < 64; i++) {
-            if (*flag != value) {
+            if (ready(arg)) {
                 return 1;
             }
             PLUS_SPIN_PAUSE();
         }
         sched_yield();
         if (plus_spin_now_ns() >= deadline) {
-            return *flag != value;
+            return ready(arg);
         }
     }
+}
+
+struct plus_spin_flag {
+    volatile int *flag;
+    int value;
+};
+
+static int
+plus_spin_flag_changed(void *arg)
+{
+    struct plus_spin_flag *f = (struct plus_spin_flag *)arg;
+
+    return *f->flag != f->value;
+}
+
+/* Wait awake while *flag == value, for at most usec microseconds.
+   Returns 1 if *flag changed, 0 on time-out. */
+static int
+plus_spin_while(volatile int *flag, int value, long usec)
+{
+    struct plus_spin_flag f;
+
+    f.flag = flag;
+    f.value = value;
+    return plus_spin_until(plus_spin_flag_changed, &f, usec);
 }
 
 #endif /* !Py_PYPLUS_SPIN_H */

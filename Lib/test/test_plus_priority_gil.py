@@ -165,18 +165,23 @@ class PriorityGilTest(unittest.TestCase):
         # (its partner may be about to come back for it); it must do so
         # before it sleeps.  Here only the CPU-bound thread can end each
         # wait: a wake-up that is never made hangs the wait.
+        # It wakes round r only once the main thread is done with round
+        # r - 1 (on a loaded machine the main thread may not run for a
+        # long time, and two wake-ups of a Lock in a row would fail).
         rounds = 30
         done = []
+        waited = []
         def spin_then_wake():
             for r in range(rounds):
                 n = 0
-                while n < 20000:
+                while n < 20000 or len(waited) < r:
                     n += 1
                 wake()
             done.append(1)
         t = start(spin_then_wake)
         for r in range(rounds):
             self.assertTrue(wait(), 'round %d: the wait was never ended' % r)
+            waited.append(r)
         join_all([t])
         self.assertEqual(done, [1])
 
