@@ -92,7 +92,8 @@ class PriorityGilTest(unittest.TestCase):
     def test_stats(self):
         s = stats()
         for key in ('checks', 'io_takes', 'cpu_takes', 'io_yields',
-                    'cpu_yields', 'reclaims', 'deferred', 'cpu_yield_every'):
+                    'cpu_yields', 'reclaims', 'deferred', 'timer_wakes',
+                    'cpu_yield_every'):
             self.assertIsInstance(s[key], (int, long), key)
             self.assertGreaterEqual(s[key], 0)
         self.assertEqual(s['cpu_yield_every'],
@@ -124,6 +125,25 @@ class PriorityGilTest(unittest.TestCase):
         self.assertGreater(d['cpu_yields'], 0)
         self.assertLessEqual(d['cpu_yields'] * max(1, every // 2),
                              d['checks'] + every)
+
+    @unittest.skipUnless(hasattr(os, 'sysconf') and
+                         os.sysconf('SC_NPROCESSORS_ONLN') > 1,
+                         'the head of the CPU queue spins only on a '
+                         'multi-processor machine')
+    def test_cpu_head_wakes_itself(self):
+        # Between CPU-bound threads, the next one sleeps on a timer of its
+        # own until its turn (by the pace of the holder's checks) instead
+        # of being woken by the holder; they still both progress.
+        every = stats()['cpu_yield_every']
+        if every < 2:
+            self.skipTest('no pace to time with PLUS_GIL_CPU_YIELD_EVERY 1')
+        before = stats()
+        with Spinners(2, 300000) as sp:
+            pass
+        d = delta(before, stats())
+        self.assertGreaterEqual(min(sp.counts), 300000)
+        self.assertGreater(d['cpu_yields'], 2)
+        self.assertGreater(d['timer_wakes'], 0)
 
     def test_io_threads_do_not_starve_cpu_threads(self):
         # Threads that block all the time (sleep(0), lock hand-offs) get
