@@ -45,9 +45,9 @@
    CPU turns: the wake-up itself costs the holder a system call, and in a
    virtual machine an inter-processor interrupt on top (10-20 microseconds
    for a pthread_cond_signal to a sleeping thread on a 2-core VM,
-   Tools/plus/wakecost.c; once per turn of ~100-200 microseconds).  So the head of the CPU queue does not
-   wait to be woken: the holder times the pace of its checks over a turn,
-   and the head sleeps on a timer until its turn is due by that pace
+   Tools/plus/wakecost.c), once per turn of ~100-200 microseconds.  So the
+   head of the CPU queue does not wait to be woken: the holder times the
+   pace of its checks over a turn, and the head sleeps on a timer until its turn is due by that pace
    (plus_gil_cpu_head_wait), then waits awake for the holder's next check.
    The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US.
    A thread that saw the GIL handed to it takes the GIL mutex awake as
