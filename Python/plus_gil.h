@@ -143,41 +143,65 @@
 #define PLUS_GIL_TIMER_LATE_US 200
 #endif
 
+/* How often (microseconds) a GIL holder gives its processor away, while
+   other threads use the GIL (0: never): see "Processor yields". */
+#ifndef PLUS_GIL_SCHED_YIELD_US
+#define PLUS_GIL_SCHED_YIELD_US 50
+#endif
+/* ... that is, while another thread took the GIL in the last
+   PLUS_GIL_SCHED_QUIET such periods. */
+#define PLUS_GIL_SCHED_QUIET 100
+
 #define PLUS_GIL_IO 0
 #define PLUS_GIL_CPU 1
-#define PLUS_GIL_ANY 2          /* no reservation */
+#define PLUS_GIL_RESUME 2       /* a CPU thread that gave way to I/O */
+#define PLUS_GIL_ANY 3          /* no reservation */
 
 static struct {
     pthread_mutex_t mutex;
-    pthread_cond_t cond[2];     /* the I/O and the CPU queue */
+    pthread_cond_t cond[3];     /* the I/O and CPU queues, the resumer */
     pthread_cond_t switched;    /* a yielding holder waits for the taker */
     volatile int locked;
     int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
     /* FIFO tickets: next to hand out, and the one served next; a queue
        holds next - serve threads.  Read without the mutex only as hints. */
-    volatile unsigned long next[2];
-    volatile unsigned long serve[2];
+    volatile unsigned long next[3];
+    volatile unsigned long serve[3];
     long cpu_checks;            /* checks made while CPU threads waited */
     int spin;                   /* PLUS_GIL_SPIN_US, 0 on one processor */
-    volatile int head_awake[2]; /* a queue's head waits awake */
-    int nudged[2];              /* its head was woken for a hand-over */
+    volatile int head_awake[3]; /* a queue's head waits awake */
+    int nudged[3];              /* its head was woken for a hand-over */
+    int resume_revoked;         /* the resumer's turn is over */
     int yielder;                /* a holder waits on switched */
     unsigned long switches;     /* times the GIL was taken */
     unsigned long io_seen;      /* 1 + the I/O head seen at a check */
     long io_checks;             /* checks since, while it waited */
     long burst;                 /* checks of the holder since it took it */
     int lock_wait;              /* the holder drops it to wait for a lock */
-    volatile int cpu_wake_deferred;     /* see _PyPlusGIL_LockWait() */
+    volatile int cpu_wake_deferred;     /* 1 + the class whose wake-up
+                                           _PyPlusGIL_LockWait() defers */
     long long cpu_turn_start;   /* when cpu_checks became 1 (ns) */
     long long cpu_check_ns;     /* the pace of the last CPU turn's checks */
     int cpu_timed;              /* CPU waiters asleep on a timer of their
                                    own: plus_gil_cpu_head_wait() */
     /* statistics, for thread._gil_stats() and the tests */
-    unsigned long checks, takes[2], yields[2], reclaims, deferred;
-    unsigned long timer_wakes;
+    unsigned long checks, takes[3], yields[3], reclaims, deferred;
+    unsigned long timer_wakes, sched_yields;
+    /* plus_gil_give_processor(), for the holder only */
+    unsigned long sched_switches;
+    long long sched_switched_ns, sched_yield_ns;
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
+
+/* CPU turns go to the CPU queue, or to the resumer when it waits alone. */
+#define PLUS_GIL_CPU_WAITING() \
+    (PLUS_GIL_WAITING(PLUS_GIL_CPU) || PLUS_GIL_WAITING(PLUS_GIL_RESUME))
+#define PLUS_GIL_CPU_OWNER() \
+    (PLUS_GIL_WAITING(PLUS_GIL_CPU) ? PLUS_GIL_CPU : PLUS_GIL_RESUME)
+#define PLUS_GIL_CPU_DUE() \
+    (PLUS_GIL_CPU_WAITING() && \
+     plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY)
 
 static void
 plus_gil_check(int err, const char *what)
@@ -196,7 +220,7 @@ plus_gil_create(void)
     memset(&plus_gil, 0, sizeof(plus_gil));
     plus_gil_check(pthread_mutex_init(&plus_gil.mutex, NULL),
                    "PyEval: cannot create the GIL mutex");
-    for (cls = 0; cls < 2; cls++) {
+    for (cls = 0; cls < 3; cls++) {
         plus_gil_check(pthread_cond_init(&plus_gil.cond[cls], NULL),
                        "PyEval: cannot create the GIL condition");
     }
@@ -240,24 +264,44 @@ plus_gil_may_take(int cls, unsigned long ticket)
     if (plus_gil.reserved != PLUS_GIL_ANY) {
         return plus_gil.reserved == cls;
     }
-    return cls == PLUS_GIL_IO || PLUS_GIL_WAITING(PLUS_GIL_IO) == 0;
+    if (cls == PLUS_GIL_IO) {
+        return 1;
+    }
+    if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
+        return 0;
+    }
+    /* The resumer goes before the CPU queue, unless that one's turn is
+       due. */
+    if (cls == PLUS_GIL_RESUME) {
+        return !PLUS_GIL_CPU_DUE() || PLUS_GIL_CPU_OWNER() == cls;
+    }
+    return PLUS_GIL_WAITING(PLUS_GIL_RESUME) == 0 || PLUS_GIL_CPU_DUE();
 }
 
 /* Mark the GIL taken by a thread of cls.  Mutex held. */
 static void
 plus_gil_taken(int cls)
 {
+    /* A new CPU turn, unless the resumer goes on with its own. */
+    if (cls == PLUS_GIL_CPU ||
+        (cls == PLUS_GIL_RESUME && plus_gil.reserved == cls)) {
+        plus_gil.cpu_checks = 0;
+    }
+    if (cls == PLUS_GIL_CPU && PLUS_GIL_WAITING(PLUS_GIL_RESUME)) {
+        /* The resumer's turn is over: it joins the CPU queue. */
+        plus_gil.resume_revoked = 1;
+        if (!plus_gil.head_awake[PLUS_GIL_RESUME]) {
+            pthread_cond_signal(&plus_gil.cond[PLUS_GIL_RESUME]);
+        }
+    }
     plus_gil.locked = 1;
     plus_gil.reserved = PLUS_GIL_ANY;
     plus_gil.takes[cls]++;
     plus_gil.nudged[cls] = 0;
     plus_gil.switches++;
     plus_gil.cpu_wake_deferred = 0;
-    /* a thread of the CPU queue counts as CPU-bound from the start */
-    plus_gil.burst = cls == PLUS_GIL_CPU ? PLUS_GIL_IO_BURST : 0;
-    if (cls == PLUS_GIL_CPU) {
-        plus_gil.cpu_checks = 0;
-    }
+    /* a CPU thread counts as CPU-bound from the start */
+    plus_gil.burst = cls != PLUS_GIL_IO ? PLUS_GIL_IO_BURST : 0;
     if (plus_gil.yielder) {
         pthread_cond_signal(&plus_gil.switched);
     }
@@ -356,11 +400,25 @@ plus_gil_wait_locked(int cls)
        a holder about to block releases it soon, and a CPU-bound holder
        hands it over at its next check when it sees it awake, with no
        wake-up in between. */
-    if (cls == PLUS_GIL_IO) {
+    if (cls != PLUS_GIL_CPU) {
         woken = 1;
         plus_gil.nudged[cls] = plus_gil.spin;
     }
+    if (cls == PLUS_GIL_RESUME && plus_gil.spin && !plus_gil.locked) {
+        /* Handed to an I/O thread that waits awake: it takes the GIL at
+           once.  Then wait awake for it to block again (below). */
+        pthread_mutex_unlock(&plus_gil.mutex);
+        plus_spin_while(&plus_gil.locked, 0, PLUS_GIL_SWITCH_WAIT);
+        plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                       "PyEval: cannot lock the GIL mutex");
+    }
     while (!plus_gil_may_take(cls, ticket)) {
+        if (cls == PLUS_GIL_RESUME && plus_gil.resume_revoked) {
+            plus_gil.resume_revoked = 0;
+            plus_gil.serve[cls]++;
+            plus_gil_wait_locked(PLUS_GIL_CPU);
+            return;
+        }
         if (woken && plus_gil.nudged[cls] && plus_gil.locked &&
             ticket == plus_gil.serve[cls]) {
             /* Woken by the holder ahead of its turn (or for a hand-over
@@ -370,7 +428,8 @@ plus_gil_wait_locked(int cls)
             woken = 0;
             plus_gil.nudged[cls] = 0;
             plus_gil.head_awake[cls] = 1;
-            plus_gil_spin(plus_gil.spin);
+            plus_gil_spin(cls == PLUS_GIL_RESUME ? PLUS_GIL_SWITCH_WAIT :
+                          plus_gil.spin);
             plus_gil.head_awake[cls] = 0;
             continue;
         }
@@ -405,13 +464,15 @@ plus_gil_free_locked(int cls)
 {
     plus_gil.locked = 0;
     if (cls == PLUS_GIL_ANY) {
-        if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
-            plus_gil.cpu_checks >= PLUS_GIL_CPU_YIELD_EVERY) {
-            cls = PLUS_GIL_CPU;             /* the CPU queue's turn */
+        if (PLUS_GIL_CPU_DUE()) {
+            cls = PLUS_GIL_CPU_OWNER();     /* a CPU turn */
             plus_gil.reserved = cls;
         }
         else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
             cls = PLUS_GIL_IO;
+        }
+        else if (PLUS_GIL_WAITING(PLUS_GIL_RESUME)) {
+            cls = PLUS_GIL_RESUME;
         }
         else if (PLUS_GIL_WAITING(PLUS_GIL_CPU)) {
             cls = PLUS_GIL_CPU;
@@ -436,10 +497,10 @@ plus_gil_drop(void)
     cond = plus_gil_free_locked(PLUS_GIL_ANY);
     if (plus_gil.lock_wait) {
         plus_gil.lock_wait = 0;
-        if (cond == &plus_gil.cond[PLUS_GIL_CPU] &&
+        if (cond != NULL && cond != &plus_gil.cond[PLUS_GIL_IO] &&
             plus_gil.reserved == PLUS_GIL_ANY && plus_gil.spin) {
             /* See _PyPlusGIL_LockWait(). */
-            plus_gil.cpu_wake_deferred = 1;
+            plus_gil.cpu_wake_deferred = 1 + (int)(cond - plus_gil.cond);
             plus_gil.deferred++;
             cond = NULL;
         }
@@ -528,6 +589,31 @@ plus_gil_count_cpu_check(void)
     return n;
 }
 
+/* Every 16 checks of the holder: see "Processor yields" in the design
+   notes. */
+static void
+plus_gil_give_processor(void)
+{
+    long long now;
+
+    if (PLUS_GIL_SCHED_YIELD_US <= 0) {
+        return;
+    }
+    now = plus_spin_now_ns();
+    if (plus_gil.switches != plus_gil.sched_switches) {
+        plus_gil.sched_switches = plus_gil.switches;
+        plus_gil.sched_switched_ns = now;
+    }
+    if (now - plus_gil.sched_switched_ns >
+            PLUS_GIL_SCHED_QUIET * PLUS_GIL_SCHED_YIELD_US * 1000LL ||
+        now - plus_gil.sched_yield_ns < PLUS_GIL_SCHED_YIELD_US * 1000LL) {
+        return;
+    }
+    plus_gil.sched_yield_ns = now;
+    plus_gil.sched_yields++;
+    sched_yield();
+}
+
 /* The periodic check of the GIL holder. */
 static void
 plus_gil_yield(void)
@@ -535,8 +621,10 @@ plus_gil_yield(void)
     int to;
 
     plus_gil.burst++;
-    if (PLUS_GIL_WAITING(PLUS_GIL_IO) == 0 &&
-        PLUS_GIL_WAITING(PLUS_GIL_CPU) == 0) {
+    if ((plus_gil.checks & 15) == 0) {
+        plus_gil_give_processor();
+    }
+    if (PLUS_GIL_WAITING(PLUS_GIL_IO) == 0 && !PLUS_GIL_CPU_WAITING()) {
         plus_gil.checks++;
         return;
     }
@@ -544,11 +632,16 @@ plus_gil_yield(void)
                    "PyEval: cannot lock the GIL mutex");
     plus_gil.checks++;
     to = PLUS_GIL_ANY;
-    if (PLUS_GIL_WAITING(PLUS_GIL_CPU) &&
+    if (PLUS_GIL_CPU_WAITING() &&
         plus_gil_count_cpu_check() >= PLUS_GIL_CPU_YIELD_EVERY) {
-        to = plus_gil_wake_head(PLUS_GIL_CPU, plus_gil.cpu_checks -
+        to = plus_gil_wake_head(PLUS_GIL_CPU_OWNER(), plus_gil.cpu_checks -
                                 PLUS_GIL_CPU_YIELD_EVERY,
                                 PLUS_GIL_CPU_YIELD_EVERY);
+        if (to == PLUS_GIL_ANY && plus_gil.head_awake[PLUS_GIL_IO]) {
+            /* The turn's owner is not awake yet: serve an I/O thread
+               that is, rather than keep it waiting for the owner. */
+            to = PLUS_GIL_IO;
+        }
     }
     else if (PLUS_GIL_WAITING(PLUS_GIL_IO)) {
         if (plus_gil.io_seen != plus_gil.serve[PLUS_GIL_IO] + 1) {
@@ -569,9 +662,16 @@ plus_gil_yield(void)
         plus_gil.nudged[to] = plus_gil.spin;
         if (awake || plus_gil_switched(switches)) {
             /* A thread back from a blocking call that gives way at its
-               first check is no CPU-bound thread: it queues as I/O. */
+               first check is no CPU-bound thread: it queues as I/O.  A
+               CPU-bound thread that gives way to an I/O thread goes on
+               with its turn once that one blocks again (the resumer). */
             int requeue = plus_gil.burst < PLUS_GIL_IO_BURST ?
                 PLUS_GIL_IO : PLUS_GIL_CPU;
+
+            if (requeue == PLUS_GIL_CPU && to == PLUS_GIL_IO &&
+                PLUS_GIL_WAITING(PLUS_GIL_RESUME) == 0) {
+                requeue = PLUS_GIL_RESUME;
+            }
 
             plus_gil.yields[to]++;
             plus_gil_wait_locked(requeue);
@@ -583,7 +683,7 @@ plus_gil_yield(void)
             plus_gil.locked = 1;
             plus_gil.reserved = PLUS_GIL_ANY;
             plus_gil.reclaims++;
-            if (to == PLUS_GIL_CPU) {
+            if (to != PLUS_GIL_IO) {
                 plus_gil.cpu_checks = 0;
             }
             else {
@@ -606,19 +706,21 @@ _PyPlusGIL_LockWait(void)
 void
 _PyPlusGIL_LockWaitSleeps(void)
 {
-    int wake;
+    int cls;
 
     if (!plus_gil.cpu_wake_deferred) {
         return;
     }
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
-    wake = plus_gil.cpu_wake_deferred && !plus_gil.locked &&
-        PLUS_GIL_WAITING(PLUS_GIL_CPU);
+    cls = plus_gil.cpu_wake_deferred - 1;
+    if (cls < 0 || plus_gil.locked || !PLUS_GIL_WAITING(cls)) {
+        cls = -1;
+    }
     plus_gil.cpu_wake_deferred = 0;
     pthread_mutex_unlock(&plus_gil.mutex);
-    if (wake) {
-        pthread_cond_broadcast(&plus_gil.cond[PLUS_GIL_CPU]);
+    if (cls >= 0) {
+        pthread_cond_broadcast(&plus_gil.cond[cls]);
     }
 }
 
@@ -649,15 +751,17 @@ _PyPlus_GIL_Stats(void)
 {
 #if PLUS_GIL
     return Py_BuildValue(
-        "{s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
+        "{s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:k,s:i}",
         "checks", plus_gil.checks,
         "io_takes", plus_gil.takes[PLUS_GIL_IO],
         "cpu_takes", plus_gil.takes[PLUS_GIL_CPU],
+        "resumes", plus_gil.takes[PLUS_GIL_RESUME],
         "io_yields", plus_gil.yields[PLUS_GIL_IO],
         "cpu_yields", plus_gil.yields[PLUS_GIL_CPU],
         "reclaims", plus_gil.reclaims,
         "deferred", plus_gil.deferred,
         "timer_wakes", plus_gil.timer_wakes,
+        "sched_yields", plus_gil.sched_yields,
         "cpu_yield_every", PLUS_GIL_CPU_YIELD_EVERY);
 #else
     Py_RETURN_NONE;
