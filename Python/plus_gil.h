@@ -152,6 +152,8 @@
    PLUS_GIL_SCHED_QUIET such periods. */
 #define PLUS_GIL_SCHED_QUIET 100
 
+#define PLUS_GIL_CONDS 8        /* a power of 2 */
+
 #define PLUS_GIL_IO 0
 #define PLUS_GIL_CPU 1
 #define PLUS_GIL_RESUME 2       /* a CPU thread that gave way to I/O */
@@ -159,7 +161,10 @@
 
 static struct {
     pthread_mutex_t mutex;
-    pthread_cond_t cond[3];     /* the I/O and CPU queues, the resumer */
+    /* the I/O and CPU queues and the resumer; a waiter sleeps on the
+       condition of its ticket (modulo PLUS_GIL_CONDS), so that waking the
+       head of a queue wakes no other waiter */
+    pthread_cond_t cond[3][PLUS_GIL_CONDS];
     pthread_cond_t switched;    /* a yielding holder waits for the taker */
     volatile int locked;
     int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
@@ -193,6 +198,9 @@ static struct {
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
+#define PLUS_GIL_COND(cls, ticket) \
+    (&plus_gil.cond[cls][(ticket) & (PLUS_GIL_CONDS - 1)])
+#define PLUS_GIL_HEAD_COND(cls) PLUS_GIL_COND(cls, plus_gil.serve[cls])
 
 /* CPU turns go to the CPU queue, or to the resumer when it waits alone. */
 #define PLUS_GIL_CPU_WAITING() \
@@ -215,14 +223,16 @@ plus_gil_check(int err, const char *what)
 static PyThread_type_lock
 plus_gil_create(void)
 {
-    int cls;
+    int cls, i;
 
     memset(&plus_gil, 0, sizeof(plus_gil));
     plus_gil_check(pthread_mutex_init(&plus_gil.mutex, NULL),
                    "PyEval: cannot create the GIL mutex");
     for (cls = 0; cls < 3; cls++) {
-        plus_gil_check(pthread_cond_init(&plus_gil.cond[cls], NULL),
-                       "PyEval: cannot create the GIL condition");
+        for (i = 0; i < PLUS_GIL_CONDS; i++) {
+            plus_gil_check(pthread_cond_init(&plus_gil.cond[cls][i], NULL),
+                           "PyEval: cannot create the GIL condition");
+        }
     }
     plus_gil_check(pthread_cond_init(&plus_gil.switched, NULL),
                    "PyEval: cannot create the GIL condition");
@@ -291,7 +301,7 @@ plus_gil_taken(int cls)
         /* The resumer's turn is over: it joins the CPU queue. */
         plus_gil.resume_revoked = 1;
         if (!plus_gil.head_awake[PLUS_GIL_RESUME]) {
-            pthread_cond_signal(&plus_gil.cond[PLUS_GIL_RESUME]);
+            pthread_cond_signal(PLUS_GIL_HEAD_COND(PLUS_GIL_RESUME));
         }
     }
     plus_gil.locked = 1;
@@ -358,7 +368,7 @@ plus_gil_cpu_head_wait(unsigned long ticket, long *last_checks)
         }
         plus_gil_deadline((long)(wait_ns / 1000) + 1, &deadline);
         plus_gil.cpu_timed++;
-        err = pthread_cond_timedwait(&plus_gil.cond[PLUS_GIL_CPU],
+        err = pthread_cond_timedwait(PLUS_GIL_COND(PLUS_GIL_CPU, ticket),
                                      &plus_gil.mutex, &deadline);
         plus_gil.cpu_timed--;
         if (err == ETIMEDOUT) {
@@ -438,7 +448,7 @@ plus_gil_wait_locked(int cls)
             woken = 1;
             continue;
         }
-        plus_gil_check(pthread_cond_wait(&plus_gil.cond[cls],
+        plus_gil_check(pthread_cond_wait(PLUS_GIL_COND(cls, ticket),
                                          &plus_gil.mutex),
                        "PyEval: cannot wait for the GIL");
         woken = 1;
@@ -457,9 +467,8 @@ plus_gil_take(void)
 }
 
 /* Make the GIL free, for cls if not PLUS_GIL_ANY.  Mutex held.  Returns
-   the condition to broadcast (tickets decide who goes first, so the whole
-   queue is woken), or NULL. */
-static pthread_cond_t *
+   the class whose head to wake, or -1. */
+static int
 plus_gil_free_locked(int cls)
 {
     plus_gil.locked = 0;
@@ -478,32 +487,36 @@ plus_gil_free_locked(int cls)
             cls = PLUS_GIL_CPU;
         }
         else {
-            return NULL;
+            return -1;
         }
     }
     else {
         plus_gil.reserved = cls;
     }
-    return &plus_gil.cond[cls];
+    return cls;
 }
 
 static void
 plus_gil_drop(void)
 {
-    pthread_cond_t *cond;
+    pthread_cond_t *cond = NULL;
+    int cls;
 
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
-    cond = plus_gil_free_locked(PLUS_GIL_ANY);
+    cls = plus_gil_free_locked(PLUS_GIL_ANY);
     if (plus_gil.lock_wait) {
         plus_gil.lock_wait = 0;
-        if (cond != NULL && cond != &plus_gil.cond[PLUS_GIL_IO] &&
+        if (cls >= 0 && cls != PLUS_GIL_IO &&
             plus_gil.reserved == PLUS_GIL_ANY && plus_gil.spin) {
             /* See _PyPlusGIL_LockWait(). */
-            plus_gil.cpu_wake_deferred = 1 + (int)(cond - plus_gil.cond);
+            plus_gil.cpu_wake_deferred = 1 + cls;
             plus_gil.deferred++;
-            cond = NULL;
+            cls = -1;
         }
+    }
+    if (cls >= 0) {
+        cond = PLUS_GIL_HEAD_COND(cls);
     }
     pthread_mutex_unlock(&plus_gil.mutex);
     /* Wake after unlocking: the woken thread does not find the mutex
@@ -566,7 +579,7 @@ plus_gil_wake_head(int cls, long checks, long patience)
     }
     if (checks == 0) {
         plus_gil.nudged[cls] = 1;
-        pthread_cond_broadcast(&plus_gil.cond[cls]);
+        pthread_cond_broadcast(PLUS_GIL_HEAD_COND(cls));
     }
     return PLUS_GIL_ANY;
 }
@@ -658,7 +671,8 @@ plus_gil_yield(void)
            time) for the woken one to take it. */
         int awake = plus_gil.head_awake[to];
 
-        pthread_cond_broadcast(plus_gil_free_locked(to));
+        plus_gil_free_locked(to);
+        pthread_cond_broadcast(PLUS_GIL_HEAD_COND(to));
         plus_gil.nudged[to] = plus_gil.spin;
         if (awake || plus_gil_switched(switches)) {
             /* A thread back from a blocking call that gives way at its
@@ -706,6 +720,7 @@ _PyPlusGIL_LockWait(void)
 void
 _PyPlusGIL_LockWaitSleeps(void)
 {
+    pthread_cond_t *cond = NULL;
     int cls;
 
     if (!plus_gil.cpu_wake_deferred) {
@@ -714,13 +729,13 @@ _PyPlusGIL_LockWaitSleeps(void)
     plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
                    "PyEval: cannot lock the GIL mutex");
     cls = plus_gil.cpu_wake_deferred - 1;
-    if (cls < 0 || plus_gil.locked || !PLUS_GIL_WAITING(cls)) {
-        cls = -1;
+    if (cls >= 0 && !plus_gil.locked && PLUS_GIL_WAITING(cls)) {
+        cond = PLUS_GIL_HEAD_COND(cls);
     }
     plus_gil.cpu_wake_deferred = 0;
     pthread_mutex_unlock(&plus_gil.mutex);
-    if (cls >= 0) {
-        pthread_cond_broadcast(&plus_gil.cond[cls]);
+    if (cond != NULL) {
+        pthread_cond_broadcast(cond);
     }
 }
 
