@@ -34,6 +34,7 @@ typedef struct {
     void *tail;
     Py_ssize_t nwaiters;
     unsigned long forkgen;
+    unsigned long notifies;     /* notify calls, for _PyPlusCond_Wait */
 } _PyPlusCond;
 
 /* timeout_us: -1 blocks, 0 tries, > 0 waits that long (monotonic clock).
@@ -45,7 +46,10 @@ PyAPI_FUNC(int) _PyPlusThread_AcquireTimed(PyThread_type_lock lock,
 PyAPI_FUNC(int) _PyPlusThread_LockIsHeld(PyThread_type_lock lock);
 /* Release the held lock, wait until notified (or the timeout or a signal
    ends the wait), re-acquire the lock.  Returns ACQUIRED when notified,
-   FAILURE on time out, INTR, or NOT_HELD (lock free: nothing done). */
+   FAILURE on time out, INTR, or NOT_HELD (lock free: nothing done).  A
+   wait interrupted by a signal returns ACQUIRED rather than INTR if a
+   notify came while it waited for the lock (off the queue, it may have
+   been the one meant for it); the signal's handler runs later. */
 PyAPI_FUNC(int) _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
                                  PY_LONG_LONG timeout_us, int intr);
 /* Wake up to n waiters (n < 0: all), oldest first; the lock must be held.

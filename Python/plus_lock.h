@@ -505,6 +505,7 @@ _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
     plus_lock *lk = (plus_lock *)lock;
     struct timespec dl;
     int result;
+    unsigned long notifies;
 
     PLUS_LOCK_ENTER(lk);
     plus_cond_refresh(cv);
@@ -522,6 +523,7 @@ _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
     }
     result = plus_sleep(cv, &lk->mut, timeout_us > 0 ? &dl : NULL, intr,
                         plus_release(lk));
+    notifies = cv->notifies;
     if (result == PLUS_HANDED) {
         result = PY_PLUS_LOCK_ACQUIRED;         /* the lock is ours */
     }
@@ -531,6 +533,9 @@ _PyPlusCond_Wait(_PyPlusCond *cv, PyThread_type_lock lock,
             plus_sleep(&lk->q, &lk->mut, NULL, 0, NULL);
         }
         lk->locked = 1;
+    }
+    if (result == PY_PLUS_LOCK_INTR && cv->notifies != notifies) {
+        result = PY_PLUS_LOCK_ACQUIRED;         /* see plus_thread.h */
     }
     pthread_mutex_unlock(&lk->mut);
     return result;
@@ -549,6 +554,7 @@ _PyPlusCond_Notify(_PyPlusCond *cv, PyThread_type_lock lock, Py_ssize_t n)
         pthread_mutex_unlock(&lk->mut);
         return PY_PLUS_LOCK_NOT_HELD;
     }
+    cv->notifies++;
     /* the lock is held: its release will wake the notified */
     while (cv->head != NULL && (n < 0 || woken < n)) {
         w = (plus_waiter *)cv->head;

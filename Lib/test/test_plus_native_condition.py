@@ -617,6 +617,35 @@ class WaitSignalTest(SignalCase):
         sender.stop()
         self.assertGreaterEqual(self.calls, 3)
 
+    @needs_fork
+    def test_notify_while_interrupted_wait_reacquires(self):
+        # The notifier holds the lock while a child process signals the
+        # waiting main thread (a signal from another process interrupts
+        # the thread that waits, not the sender), then notifies: the
+        # notify comes while the interrupted waiter waits for the lock
+        # to run the handler.  It must not be lost: wait returns True, not
+        # False after its time-out.
+        c = threading.Condition()
+        done = []
+
+        def notifier():
+            with c:
+                pid = os.fork()
+                if pid == 0:
+                    os.kill(os.getppid(), signal.SIGUSR1)
+                    os._exit(0)
+                os.waitpid(pid, 0)
+                done.append(1)
+                c.notify()
+        for i in range(5):
+            del done[:]
+            with c:
+                t = start(notifier)
+                while not done:
+                    self.assertTrue(c.wait(10), 'a notify was lost')
+            t.join(60)
+        self.assertGreaterEqual(self.calls, 1)
+
 
 @needs_native
 @needs_fork
