@@ -5,18 +5,30 @@
 
    With WITH_PLUS_PRIORITY_GIL (on POSIX threads) the GIL is its own
    mutex and condition variables instead of a PyThread lock.  A thread
-   that wants the GIL joins one of two queues:
+   that wants the GIL joins one of two queues, or the resumer's place:
 
    - the I/O queue: every thread coming back through PyEval_RestoreThread
      (after a blocking call) or PyEval_AcquireThread/AcquireLock (a new
      thread, PyGILState_Ensure);
    - the CPU queue: a thread that gave the GIL away at the periodic check
-     of PyEval_EvalFrameEx ("yielded").
+     of PyEval_EvalFrameEx ("yielded");
+   - the resumer: the one CPU-bound thread that gave the GIL to an I/O
+     thread at a check, in the middle of its turn.  It waits awake (up to
+     PLUS_GIL_SWITCH_WAIT) and takes the GIL back as soon as the I/O
+     thread blocks again, ahead of the CPU queue: an I/O thread that
+     answers a request holds the GIL for microseconds, and waking the
+     CPU queue's head for that gap (and again at the I/O thread's next
+     blocking call) cost more than the gap.  Its turn goes on (the checks
+     count on); once the CPU queue's head takes a turn, the resumer joins
+     the CPU queue.  While it waits alone, the CPU turns are its own.
 
-   Each queue is FIFO (tickets).  A free GIL goes to the I/O queue first;
-   the CPU queue gets it only when no I/O thread waits, or when it is owed
-   a turn (below).  A thread coming back from a blocking call that finds
-   the GIL free and promised to nobody takes it at once, even before
+   Each queue is FIFO (tickets); a waiter sleeps on the condition variable
+   of its ticket (modulo PLUS_GIL_CONDS), so that waking a queue's head
+   wakes no other waiter (with 8 threads in the CPU queue, a broadcast
+   woke 7 for nothing).  A free GIL goes to the I/O queue first, then to
+   the resumer; the CPU queue gets it only when neither waits, or when it
+   is owed a turn (below).  A thread coming back from a blocking call
+   that finds the GIL free and promised to nobody takes it at once, before
    queued I/O threads that were woken and are not running yet: that keeps
    a producer/consumer pair as fast as with stock 2.7, and the queued ones
    are served at the holder's next checks.
@@ -47,11 +59,24 @@
    for a pthread_cond_signal to a sleeping thread on a 2-core VM,
    Tools/plus/wakecost.c), once per turn of ~100-200 microseconds.  So the
    head of the CPU queue does not wait to be woken: the holder times the
-   pace of its checks over a turn, and the head sleeps on a timer until its turn is due by that pace
-   (plus_gil_cpu_head_wait), then waits awake for the holder's next check.
+   pace of its checks over a turn, and the head sleeps on a timer until
+   its turn is due by that pace (plus_gil_cpu_head_wait), then waits awake
+   for the holder's next check.
    The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US.
    A thread that saw the GIL handed to it takes the GIL mutex awake as
    well (plus_gil_spin), since the holder still holds it for a moment.
+   While a due turn's owner is not awake yet, an I/O thread that waits
+   awake is served first rather than kept waiting for the owner's timer.
+
+   Processor yields: the kernel may queue a thread it wakes (a lock's new
+   owner, an I/O thread) on the processor of the CPU-bound GIL holder
+   rather than on an idle one, and Linux (EEVDF) then lets the holder run
+   to the end of its time slice first: up to a scheduler tick, 4 ms here,
+   seen in traces of a Lock pair beside a CPU-bound thread.  So while
+   other threads use the GIL (one took it in the last PLUS_GIL_SCHED_QUIET
+   periods), the holder calls sched_yield() every PLUS_GIL_SCHED_YIELD_US
+   (timed every 16 checks): about 0.6 microseconds when nobody else is
+   runnable there.  A lone thread never does.
 
    Lock hand-offs: a thread that drops the GIL to wait for a lock or a
    condition (Modules/plus_threadlocks.h says so first, with
@@ -67,9 +92,10 @@
    (fewer than PLUS_GIL_IO_BURST checks) queues as I/O, not CPU: it is one
    of such a pair, not a CPU-bound thread.
 
-   No starvation: every check made while CPU threads wait is counted, and
-   once the count reaches PLUS_GIL_CPU_YIELD_EVERY the CPU queue comes
-   first, even when I/O threads wait: a voluntary release promises it the
+   No starvation: every check made while CPU threads wait (in the CPU
+   queue or as the resumer) is counted, and once the count reaches
+   PLUS_GIL_CPU_YIELD_EVERY the CPU queue (or the resumer waiting alone)
+   comes first, even when I/O threads wait: a voluntary release promises it the
    GIL, and a check hands it over once the head waits awake, or after
    PLUS_GIL_CPU_YIELD_EVERY more checks in any case (more by the checks of
    PLUS_GIL_TIMER_LATE_US at the holder's pace, for a head asleep on its
@@ -303,6 +329,9 @@ plus_gil_taken(int cls)
         if (!plus_gil.head_awake[PLUS_GIL_RESUME]) {
             pthread_cond_signal(PLUS_GIL_HEAD_COND(PLUS_GIL_RESUME));
         }
+    }
+    else if (cls == PLUS_GIL_RESUME) {
+        plus_gil.resume_revoked = 0;    /* it came back before it saw it */
     }
     plus_gil.locked = 1;
     plus_gil.reserved = PLUS_GIL_ANY;

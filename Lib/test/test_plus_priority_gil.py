@@ -93,7 +93,7 @@ class PriorityGilTest(unittest.TestCase):
         s = stats()
         for key in ('checks', 'io_takes', 'cpu_takes', 'io_yields',
                     'cpu_yields', 'reclaims', 'deferred', 'timer_wakes',
-                    'cpu_yield_every'):
+                    'resumes', 'sched_yields', 'cpu_yield_every'):
             self.assertIsInstance(s[key], (int, long), key)
             self.assertGreaterEqual(s[key], 0)
         self.assertEqual(s['cpu_yield_every'],
@@ -101,7 +101,8 @@ class PriorityGilTest(unittest.TestCase):
         self.assertRaises(TypeError, thread._gil_stats, 1)
 
     def test_cpu_threads_do_not_starve(self):
-        for n in (2, 3, 5):
+        # (12: more waiters than the queue has condition variables)
+        for n in (2, 3, 5, 12):
             with Spinners(n, 30000) as sp:
                 pass
             self.assertGreaterEqual(min(sp.counts), 30000)
@@ -364,6 +365,29 @@ class PriorityGilTest(unittest.TestCase):
         finally:
             stop.append(1)
             join_all(others)
+
+    def test_cpu_thread_resumes_after_io_thread(self):
+        # A CPU-bound thread that gives the GIL to a thread back from a
+        # sleep takes it back when that one sleeps again (it "resumes" its
+        # turn), ahead of the CPU queue; with two CPU-bound threads the
+        # queue's turns still come, and both progress.
+        for n in (1, 2):
+            before = stats()
+            # (the spinners outlast the sleeps by far)
+            with Spinners(n, 1000000) as sp:
+                for i in range(20):
+                    time.sleep(0.001)
+            d = delta(before, stats())
+            self.assertGreaterEqual(min(sp.counts), 1000000)
+            self.assertGreater(d['resumes'], 0)
+
+    def test_holder_gives_processor_away(self):
+        # While threads share the GIL, its holder calls sched_yield() now
+        # and then (see "Processor yields" in Python/plus_gil.h).
+        before = stats()
+        with Spinners(2, 300000):
+            pass
+        self.assertGreater(delta(before, stats())['sched_yields'], 0)
 
     def test_many_threads_stress(self):
         # 24 threads: CPU-bound, sleeping, lock and Condition hand-offs,
