@@ -73,10 +73,13 @@
    rather than on an idle one, and Linux (EEVDF) then lets the holder run
    to the end of its time slice first: up to a scheduler tick, 4 ms here,
    seen in traces of a Lock pair beside a CPU-bound thread.  So while
-   other threads use the GIL (one took it in the last PLUS_GIL_SCHED_QUIET
-   periods), the holder calls sched_yield() every PLUS_GIL_SCHED_YIELD_US
-   (timed every 16 checks): about 0.6 microseconds when nobody else is
-   runnable there.  A lone thread never does.
+   I/O threads use the GIL (one came back from a blocking call and took
+   it in the last PLUS_GIL_SCHED_QUIET periods), the holder calls
+   sched_yield() every PLUS_GIL_SCHED_YIELD_US (timed every 16 checks):
+   about 0.6 microseconds when nobody else is runnable there.  A lone
+   thread never does, nor CPU-bound threads among themselves: there the
+   one let run would be the next CPU thread, which can only wait for the
+   holder that gave way to it.
 
    Lock hand-offs: a thread that drops the GIL to wait for a lock or a
    condition (Modules/plus_threadlocks.h says so first, with
@@ -170,12 +173,12 @@
 #endif
 
 /* How often (microseconds) a GIL holder gives its processor away, while
-   other threads use the GIL (0: never): see "Processor yields". */
+   I/O threads use the GIL (0: never): see "Processor yields". */
 #ifndef PLUS_GIL_SCHED_YIELD_US
 #define PLUS_GIL_SCHED_YIELD_US 50
 #endif
-/* ... that is, while another thread took the GIL in the last
-   PLUS_GIL_SCHED_QUIET such periods. */
+/* ... that is, while a thread back from a blocking call took the GIL in
+   the last PLUS_GIL_SCHED_QUIET such periods. */
 #define PLUS_GIL_SCHED_QUIET 100
 
 #define PLUS_GIL_CONDS 8        /* a power of 2 */
@@ -219,8 +222,8 @@ static struct {
     unsigned long checks, takes[3], yields[3], reclaims, deferred;
     unsigned long timer_wakes, sched_yields;
     /* plus_gil_give_processor(), for the holder only */
-    unsigned long sched_switches;
-    long long sched_switched_ns, sched_yield_ns;
+    unsigned long sched_io_takes;
+    long long sched_io_ns, sched_yield_ns;
 } plus_gil;
 
 #define PLUS_GIL_WAITING(cls) (plus_gil.next[cls] - plus_gil.serve[cls])
@@ -642,11 +645,11 @@ plus_gil_give_processor(void)
         return;
     }
     now = plus_spin_now_ns();
-    if (plus_gil.switches != plus_gil.sched_switches) {
-        plus_gil.sched_switches = plus_gil.switches;
-        plus_gil.sched_switched_ns = now;
+    if (plus_gil.takes[PLUS_GIL_IO] != plus_gil.sched_io_takes) {
+        plus_gil.sched_io_takes = plus_gil.takes[PLUS_GIL_IO];
+        plus_gil.sched_io_ns = now;
     }
-    if (now - plus_gil.sched_switched_ns >
+    if (now - plus_gil.sched_io_ns >
             PLUS_GIL_SCHED_QUIET * PLUS_GIL_SCHED_YIELD_US * 1000LL ||
         now - plus_gil.sched_yield_ns < PLUS_GIL_SCHED_YIELD_US * 1000LL) {
         return;

@@ -382,11 +382,13 @@ class PriorityGilTest(unittest.TestCase):
             self.assertGreater(d['resumes'], 0)
 
     def test_holder_gives_processor_away(self):
-        # While threads share the GIL, its holder calls sched_yield() now
-        # and then (see "Processor yields" in Python/plus_gil.h).
+        # While threads back from blocking calls use the GIL, a CPU-bound
+        # holder calls sched_yield() now and then (see "Processor yields"
+        # in Python/plus_gil.h).
         before = stats()
-        with Spinners(2, 300000):
-            pass
+        with Spinners(1, 1000000):
+            for i in range(20):
+                time.sleep(0.001)
         self.assertGreater(delta(before, stats())['sched_yields'], 0)
 
     def test_many_threads_stress(self):
