@@ -179,7 +179,7 @@
 #endif
 /* ... that is, while a thread back from a blocking call took the GIL in
    the last PLUS_GIL_SCHED_QUIET such periods. */
-#define PLUS_GIL_SCHED_QUIET 100
+#define PLUS_GIL_SCHED_QUIET 20
 
 #define PLUS_GIL_CONDS 8        /* a power of 2 */
 
