@@ -1,14 +1,16 @@
 /* What a wake-up costs on this machine, the numbers behind the "CPU
-   turns" design of Python/plus_gil.h:
+   turns" and "Processor yields" designs of Python/plus_gil.h:
      signal    the time pthread_cond_signal takes its caller when the
                waiter sleeps (on another processor, idle meanwhile)
      latency   from that call until the woken thread runs
      timer     how late a 150 us pthread_cond_timedwait returns
+     yield     a sched_yield() with no other thread waiting to run
    Build and run (from the top):
 
      gcc -O2 -pthread Tools/plus/wakecost.c -o build/wakecost && build/wakecost
 */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
@@ -68,7 +70,7 @@ report(const char *what, long long *ns)
 int
 main(void)
 {
-    static long long signal_ns[N], latency_ns[N], late_ns[N];
+    static long long signal_ns[N], latency_ns[N], late_ns[N], yield_ns[N];
     pthread_t thread;
     long long t0, t1, until;
     struct timeval tv;
@@ -110,8 +112,15 @@ main(void)
     }
     pthread_mutex_unlock(&mutex);
 
+    for (i = 0; i < N; i++) {
+        t0 = now_ns();
+        sched_yield();
+        yield_ns[i] = now_ns() - t0;
+    }
+
     report("signal", signal_ns);
     report("latency", latency_ns);
     report("timer", late_ns);
+    report("yield", yield_ns);
     return 0;
 }
