@@ -64,15 +64,17 @@
    for the holder's next check.
    The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US.
    A thread that saw the GIL handed to it takes the GIL mutex awake as
-   well (plus_gil_spin), since the holder still holds it for a moment.
+   well (plus_gil_spin_while), since the holder still holds it for a moment.
    While a due turn's owner is not awake yet, an I/O thread that waits
    awake is served first rather than kept waiting for the owner's timer.
 
    Processor yields: the kernel may queue a thread it wakes (a lock's new
    owner, an I/O thread) on the processor of the CPU-bound GIL holder
    rather than on an idle one, and Linux (EEVDF) then lets the holder run
-   to the end of its time slice first: up to a scheduler tick, 4 ms here,
-   seen in traces of a Lock pair beside a CPU-bound thread.  So while
+   to the end of its time slice first, up to a scheduler tick (4 ms
+   here).  A trace of a Lock pair beside a CPU-bound thread showed the
+   holder keeping the GIL for 3.5-3.8 ms with no other thread asking for
+   it, and yielding the processor ended that.  So while
    I/O threads use the GIL (one came back from a blocking call and took
    it in the last PLUS_GIL_SCHED_QUIET periods), the holder calls
    sched_yield() every PLUS_GIL_SCHED_YIELD_US (timed every 16 checks):
@@ -98,12 +100,12 @@
    No starvation: every check made while CPU threads wait (in the CPU
    queue or as the resumer) is counted, and once the count reaches
    PLUS_GIL_CPU_YIELD_EVERY the CPU queue (or the resumer waiting alone)
-   comes first, even when I/O threads wait: a voluntary release promises it the
-   GIL, and a check hands it over once the head waits awake, or after
-   PLUS_GIL_CPU_YIELD_EVERY more checks in any case (more by the checks of
-   PLUS_GIL_TIMER_LATE_US at the holder's pace, for a head asleep on its
-   own timer).  The head of the I/O
-   queue is handed the GIL within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
+   comes first, even when I/O threads wait: a voluntary release promises
+   it the GIL, and a check hands it over once the head waits awake, or
+   after PLUS_GIL_CPU_YIELD_EVERY more checks in any case (more by the
+   checks of PLUS_GIL_TIMER_LATE_US at the holder's pace, for a head
+   asleep on its own timer).  The head of the I/O queue is handed the GIL
+   within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
    One caveat, for busy machines: the holder waits only
    PLUS_GIL_SWITCH_WAIT microseconds for the promised thread to take the
    GIL; a woken thread may not get a processor for milliseconds, and
@@ -196,7 +198,7 @@ static struct {
     pthread_cond_t cond[3][PLUS_GIL_CONDS];
     pthread_cond_t switched;    /* a yielding holder waits for the taker */
     volatile int locked;
-    int reserved;               /* PLUS_GIL_IO, PLUS_GIL_CPU or _ANY */
+    int reserved;               /* the class promised the GIL, or _ANY */
     /* FIFO tickets: next to hand out, and the one served next; a queue
        holds next - serve threads.  Read without the mutex only as hints. */
     volatile unsigned long next[3];
@@ -276,16 +278,18 @@ plus_gil_trylock(void *unused)
     return pthread_mutex_trylock(&plus_gil.mutex) == 0;
 }
 
-/* Wait awake, for up to usec microseconds, while the GIL is held.  Mutex
-   held.  A holder that hands the GIL over still holds the mutex for a
-   moment: the taker waits for that awake too, as one that slept on the
-   mutex would have to be woken by the holder's unlock (a system call for
-   the holder, and the GIL unused for the wake-up). */
+/* Wait awake, for up to usec microseconds, while plus_gil.locked is
+   locked (1: the GIL is held; 0: it is handed to another thread that has
+   not taken it yet).  Mutex held.  A holder that hands the GIL over still
+   holds the mutex for a moment: a thread that saw the GIL freed waits for
+   that awake too, as one that slept on the mutex would have to be woken
+   by the holder's unlock (a system call for the holder, and the GIL
+   unused for the wake-up). */
 static void
-plus_gil_spin(int usec)
+plus_gil_spin_while(int locked, int usec)
 {
     pthread_mutex_unlock(&plus_gil.mutex);
-    if (plus_spin_while(&plus_gil.locked, 1, usec) &&
+    if (plus_spin_while(&plus_gil.locked, locked, usec) && locked &&
         plus_spin_until(plus_gil_trylock, NULL, PLUS_GIL_SWITCH_WAIT)) {
         return;
     }
@@ -414,8 +418,8 @@ plus_gil_cpu_head_wait(unsigned long ticket, long *last_checks)
     /* Due: wait awake for the holder's next check or two. */
     plus_gil.head_awake[PLUS_GIL_CPU] = 1;
     wait_ns = 2 * plus_gil.cpu_check_ns;
-    plus_gil_spin(wait_ns < PLUS_GIL_SWITCH_WAIT * 1000LL ?
-                  (int)(wait_ns / 1000) + 1 : PLUS_GIL_SWITCH_WAIT);
+    plus_gil_spin_while(1, wait_ns < PLUS_GIL_SWITCH_WAIT * 1000LL ?
+                        (int)(wait_ns / 1000) + 1 : PLUS_GIL_SWITCH_WAIT);
     plus_gil.head_awake[PLUS_GIL_CPU] = 0;
     return 1;
 }
@@ -449,10 +453,7 @@ plus_gil_wait_locked(int cls)
     if (cls == PLUS_GIL_RESUME && plus_gil.spin && !plus_gil.locked) {
         /* Handed to an I/O thread that waits awake: it takes the GIL at
            once.  Then wait awake for it to block again (below). */
-        pthread_mutex_unlock(&plus_gil.mutex);
-        plus_spin_while(&plus_gil.locked, 0, PLUS_GIL_SWITCH_WAIT);
-        plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                       "PyEval: cannot lock the GIL mutex");
+        plus_gil_spin_while(0, PLUS_GIL_SWITCH_WAIT);
     }
     while (!plus_gil_may_take(cls, ticket)) {
         if (cls == PLUS_GIL_RESUME && plus_gil.resume_revoked) {
@@ -470,8 +471,8 @@ plus_gil_wait_locked(int cls)
             woken = 0;
             plus_gil.nudged[cls] = 0;
             plus_gil.head_awake[cls] = 1;
-            plus_gil_spin(cls == PLUS_GIL_RESUME ? PLUS_GIL_SWITCH_WAIT :
-                          plus_gil.spin);
+            plus_gil_spin_while(1, cls == PLUS_GIL_RESUME ?
+                                PLUS_GIL_SWITCH_WAIT : plus_gil.spin);
             plus_gil.head_awake[cls] = 0;
             continue;
         }
