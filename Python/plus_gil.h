@@ -62,9 +62,16 @@
    pace of its checks over a turn, and the head sleeps on a timer until
    its turn is due by that pace (plus_gil_cpu_head_wait), then waits awake
    for the holder's next check.
-   The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US.
-   A thread that saw the GIL handed to it takes the GIL mutex awake as
-   well (plus_gil_spin_while), since the holder still holds it for a moment.
+   The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US,
+   or if it went back to sleep (untimed) because the holder made no check
+   while it waited awake; and the holder keeps the GIL until the head
+   waits awake, for up to PLUS_GIL_CPU_WAKE_US.  Handed to a head still
+   asleep, the GIL stays unused until the head runs: a trace of two
+   CPU-bound threads showed a third of the hand-overs made so, each
+   leaving the GIL unused for about 100 microseconds, before the holder
+   woke such a head and waited for it longer.
+   Threads take the GIL's mutex awake too (plus_gil_lock): it is held for
+   moments only, and the holder still holds it when it hands the GIL over.
    While a due turn's owner is not awake yet, an I/O thread that waits
    awake is served first rather than kept waiting for the owner's timer.
 
@@ -102,10 +109,10 @@
    PLUS_GIL_CPU_YIELD_EVERY the CPU queue (or the resumer waiting alone)
    comes first, even when I/O threads wait: a voluntary release promises
    it the GIL, and a check hands it over once the head waits awake, or
-   after PLUS_GIL_CPU_YIELD_EVERY more checks in any case (more by the
-   checks of PLUS_GIL_TIMER_LATE_US at the holder's pace, for a head
-   asleep on its own timer).  The head of the I/O queue is handed the GIL
-   within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
+   in any case after PLUS_GIL_TIMER_LATE_US + PLUS_GIL_CPU_WAKE_US more
+   (counted in checks at the holder's pace, and at least
+   PLUS_GIL_CPU_YIELD_EVERY checks).  The head of the I/O queue is handed
+   the GIL within PLUS_GIL_IO_WAKE_CHECKS + 2 checks.
    One caveat, for busy machines: the holder waits only
    PLUS_GIL_SWITCH_WAIT microseconds for the promised thread to take the
    GIL; a woken thread may not get a processor for milliseconds, and
@@ -172,6 +179,14 @@
    virtual machine adds its own wake-up time. */
 #ifndef PLUS_GIL_TIMER_LATE_US
 #define PLUS_GIL_TIMER_LATE_US 200
+#endif
+
+/* How long (microseconds) past its turn the head of the CPU queue may be
+   still asleep before the holder hands it the GIL all the same: the GIL
+   then stays unused until the head runs, and an idle processor of a
+   virtual machine may take a millisecond to run a woken thread. */
+#ifndef PLUS_GIL_CPU_WAKE_US
+#define PLUS_GIL_CPU_WAKE_US 2000
 #endif
 
 /* How often (microseconds) a GIL holder gives its processor away, while
@@ -278,23 +293,30 @@ plus_gil_trylock(void *unused)
     return pthread_mutex_trylock(&plus_gil.mutex) == 0;
 }
 
+/* Lock the mutex.  Threads hold it for a moment only, so a thread that
+   finds it locked waits for it awake: asleep, it would have to be woken
+   by the unlock (a system call, and tens of microseconds in a virtual
+   machine).  In a trace, a holder's check took 20-50 microseconds, with
+   the GIL unused, when the head of the CPU queue had just woken up and
+   taken the mutex. */
+static void
+plus_gil_lock(void)
+{
+    if (!plus_spin_until(plus_gil_trylock, NULL, PLUS_GIL_SWITCH_WAIT)) {
+        plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
+                       "PyEval: cannot lock the GIL mutex");
+    }
+}
+
 /* Wait awake, for up to usec microseconds, while plus_gil.locked is
    locked (1: the GIL is held; 0: it is handed to another thread that has
-   not taken it yet).  Mutex held.  A holder that hands the GIL over still
-   holds the mutex for a moment: a thread that saw the GIL freed waits for
-   that awake too, as one that slept on the mutex would have to be woken
-   by the holder's unlock (a system call for the holder, and the GIL
-   unused for the wake-up). */
+   not taken it yet).  Mutex held. */
 static void
 plus_gil_spin_while(int locked, int usec)
 {
     pthread_mutex_unlock(&plus_gil.mutex);
-    if (plus_spin_while(&plus_gil.locked, locked, usec) && locked &&
-        plus_spin_until(plus_gil_trylock, NULL, PLUS_GIL_SWITCH_WAIT)) {
-        return;
-    }
-    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                   "PyEval: cannot lock the GIL mutex");
+    plus_spin_while(&plus_gil.locked, locked, usec);
+    plus_gil_lock();
 }
 
 /* Called with the mutex held. */
@@ -415,11 +437,9 @@ plus_gil_cpu_head_wait(unsigned long ticket, long *last_checks)
         }
         return 1;
     }
-    /* Due: wait awake for the holder's next check or two. */
+    /* Due: wait awake for the holder's next check. */
     plus_gil.head_awake[PLUS_GIL_CPU] = 1;
-    wait_ns = 2 * plus_gil.cpu_check_ns;
-    plus_gil_spin_while(1, wait_ns < PLUS_GIL_SWITCH_WAIT * 1000LL ?
-                        (int)(wait_ns / 1000) + 1 : PLUS_GIL_SWITCH_WAIT);
+    plus_gil_spin_while(1, PLUS_GIL_SWITCH_WAIT);
     plus_gil.head_awake[PLUS_GIL_CPU] = 0;
     return 1;
 }
@@ -493,8 +513,7 @@ plus_gil_wait_locked(int cls)
 static void
 plus_gil_take(void)
 {
-    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_lock();
     plus_gil_wait_locked(PLUS_GIL_IO);
     pthread_mutex_unlock(&plus_gil.mutex);
 }
@@ -535,8 +554,7 @@ plus_gil_drop(void)
     pthread_cond_t *cond = NULL;
     int cls;
 
-    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_lock();
     cls = plus_gil_free_locked(PLUS_GIL_ANY);
     if (plus_gil.lock_wait) {
         plus_gil.lock_wait = 0;
@@ -610,7 +628,7 @@ plus_gil_wake_head(int cls, long checks, long patience)
     if (!plus_gil.spin || checks > patience) {
         return cls;
     }
-    if (checks == 0) {
+    if (cls == PLUS_GIL_CPU ? !plus_gil.nudged[cls] : checks == 0) {
         plus_gil.nudged[cls] = 1;
         pthread_cond_broadcast(PLUS_GIL_HEAD_COND(cls));
     }
@@ -674,15 +692,18 @@ plus_gil_yield(void)
         plus_gil.checks++;
         return;
     }
-    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_lock();
     plus_gil.checks++;
     to = PLUS_GIL_ANY;
     if (PLUS_GIL_CPU_WAITING() &&
         plus_gil_count_cpu_check() >= PLUS_GIL_CPU_YIELD_EVERY) {
+        long patience = (long)(PLUS_GIL_CPU_WAKE_US * 1000LL /
+                               (plus_gil.cpu_check_ns + 1));
+
         to = plus_gil_wake_head(PLUS_GIL_CPU_OWNER(), plus_gil.cpu_checks -
                                 PLUS_GIL_CPU_YIELD_EVERY,
-                                PLUS_GIL_CPU_YIELD_EVERY);
+                                patience > PLUS_GIL_CPU_YIELD_EVERY ?
+                                patience : PLUS_GIL_CPU_YIELD_EVERY);
         if (to == PLUS_GIL_ANY && plus_gil.head_awake[PLUS_GIL_IO]) {
             /* The turn's owner is not awake yet: serve an I/O thread
                that is, rather than keep it waiting for the owner. */
@@ -759,8 +780,7 @@ _PyPlusGIL_LockWaitSleeps(void)
     if (!plus_gil.cpu_wake_deferred) {
         return;
     }
-    plus_gil_check(pthread_mutex_lock(&plus_gil.mutex),
-                   "PyEval: cannot lock the GIL mutex");
+    plus_gil_lock();
     cls = plus_gil.cpu_wake_deferred - 1;
     if (cls >= 0 && !plus_gil.locked && PLUS_GIL_WAITING(cls)) {
         cond = PLUS_GIL_HEAD_COND(cls);
