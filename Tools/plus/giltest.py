@@ -2,13 +2,17 @@
 """GIL benchmark: stock 2.7 against PythonPlus (and any other Python), in
 one run.
 
-usage: giltest.py [--repeat N] [--quick] [NAME=PYTHON | PYTHON ...]
+usage: giltest.py [--repeat N] [--quick] [--only PREFIX]...
+                  [NAME=PYTHON | NAME@USus=PYTHON | PYTHON ...]
 
 The interpreters measured default to stock=build/none/python and
 plus=build/all/python (relative to the repository); more may be given,
-e.g. py3.13=~/.pyenv/versions/3.13.0/bin/python3.  The first one is the
-reference of the ratio column.  Every measurement runs in a fresh process
-of each interpreter, N times (default 5); the table gives medians.
+e.g. py3.13=~/.pyenv/versions/3.13.0/bin/python3.  A Python 3 named
+NAME@USus runs with sys.setswitchinterval(US microseconds), e.g.
+py3.13@250us=...: Python 3 with turns as short as PythonPlus's.  The
+first one is the reference of the ratio column.  Every measurement runs
+in a fresh process of each interpreter, N times (default 5); the table
+gives medians.  --only measures the rows whose name starts with PREFIX.
 
   cpu e             CPU efficiency: the time of one thread doing two
                     counting jobs one after the other, divided by the time
@@ -201,6 +205,11 @@ def worker_echo(busy):
 
 
 def run_worker(args):
+    interval = os.environ.get('GILTEST_SWITCH_INTERVAL')
+    if interval:
+        if not hasattr(sys, 'setswitchinterval'):
+            raise SystemExit('this Python has no switch interval')
+        sys.setswitchinterval(float(interval))
     kind = args[0]
     if kind == 'cpu':
         result = worker_cpu(int(args[1]))
@@ -219,15 +228,26 @@ def run_worker(args):
 # ---------------------------------------------------------------------------
 # Driver
 
+def worker(python, args, **kwargs):
+    """Start a worker; python is (path, extra environment)."""
+    path, extra = python
+    env = dict(os.environ)
+    env.update(extra)
+    return subprocess.Popen([path, HERE, '--worker'] + args, env=env,
+                            stdout=subprocess.PIPE, **kwargs)
+
+
 def measure(python, args):
-    out = subprocess.check_output([python, HERE, '--worker'] + args)
+    proc = worker(python, args)
+    out = proc.communicate()[0]
+    if proc.returncode:
+        raise SystemExit('%s: worker %s failed' % (python[0], args))
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
 def ping_rtt(python, busy, pings, limit):
     """Median round trip in microseconds."""
-    proc = subprocess.Popen([python, HERE, '--worker', 'echo', str(busy)],
-                            stdout=subprocess.PIPE)
+    proc = worker(python, ['echo', str(busy)])
     try:
         port = int(proc.stdout.readline())
         sock = socket.create_connection(('127.0.0.1', port))
@@ -283,19 +303,27 @@ def fmt(value):
 
 
 def interpreter(arg):
-    """NAME=PYTHON or PYTHON (named after its folder) -> (name, path)."""
+    """NAME=PYTHON, NAME@USus=PYTHON or PYTHON (named after its folder)
+    -> (name, path, extra environment)."""
     name, sep, path = arg.rpartition('=')
     if not sep:
         name = os.path.basename(os.path.dirname(path)) or path
-    return name, os.path.expanduser(path)
+    extra = {}
+    interval = name.rpartition('@')[2]
+    if '@' in name:
+        if not interval.endswith('us'):
+            raise SystemExit('%s: give the interval in microseconds, '
+                             'e.g. py3.13@250us=PYTHON' % arg)
+        extra['GILTEST_SWITCH_INTERVAL'] = repr(float(interval[:-2]) / 1e6)
+    return name, os.path.expanduser(path), extra
 
 
 def with_defaults(pythons):
     """stock and plus (this repository's builds) first, then pythons."""
-    pythons = [('stock', os.path.join(ROOT, 'build', 'none', 'python')),
-               ('plus', os.path.join(ROOT, 'build', 'all', 'python'))
+    pythons = [('stock', os.path.join(ROOT, 'build', 'none', 'python'), {}),
+               ('plus', os.path.join(ROOT, 'build', 'all', 'python'), {})
                ] + pythons
-    for name, path in pythons:
+    for name, path, extra in pythons:
         if not os.path.exists(path):
             raise SystemExit('%s: %s not found (build it: make PLUS=none, '
                              'make)' % (name, path))
@@ -309,6 +337,7 @@ def load():
 def main(argv):
     repeat = 5
     quick = False
+    only = []
     pythons = []
     args = list(argv)
     while args:
@@ -319,6 +348,8 @@ def main(argv):
             repeat = int(args.pop(0))
         elif arg == '--quick':
             quick = True
+        elif arg == '--only':
+            only.append(args.pop(0))
         elif arg in ('-h', '--help'):
             print(__doc__)
             return
@@ -326,14 +357,16 @@ def main(argv):
             pythons.append(interpreter(arg))
     pythons = with_defaults(pythons)
     print('giltest: %d runs each, load before: %s' % (repeat, load()))
-    rows = benchmarks(quick)
+    rows = [row for row in benchmarks(quick)
+            if not only or [p for p in only if row[0].startswith(p)]]
     results = {}
     for r in range(repeat):
         # Interleave interpreters so that load changes hit all alike.
-        for name, path in pythons:
+        for name, path, extra in pythons:
             for label, better, func in rows:
-                results.setdefault((label, name), []).append(func(path))
-    names = [name for name, path in pythons]
+                results.setdefault((label, name), []).append(
+                    func((path, extra)))
+    names = [name for name, path, extra in pythons]
     header = ['%-22s' % 'measure'] + ['%10s' % n for n in names]
     header += ['%10s' % ('%s/%s' % (n, names[0])) for n in names[1:]]
     print(' '.join(header))
