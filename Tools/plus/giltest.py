@@ -228,17 +228,17 @@ def run_worker(args):
 # ---------------------------------------------------------------------------
 # Driver
 
-def worker(python, args, **kwargs):
-    """Start a worker; python is (path, extra environment)."""
+def start(python, args):
+    """Run python, a (path, extra environment) pair, with args; its
+    output goes to a pipe."""
     path, extra = python
     env = dict(os.environ)
     env.update(extra)
-    return subprocess.Popen([path, HERE, '--worker'] + args, env=env,
-                            stdout=subprocess.PIPE, **kwargs)
+    return subprocess.Popen([path] + args, env=env, stdout=subprocess.PIPE)
 
 
 def measure(python, args):
-    proc = worker(python, args)
+    proc = start(python, [HERE, '--worker'] + args)
     out = proc.communicate()[0]
     if proc.returncode:
         raise SystemExit('%s: worker %s failed' % (python[0], args))
@@ -247,7 +247,7 @@ def measure(python, args):
 
 def ping_rtt(python, busy, pings, limit):
     """Median round trip in microseconds."""
-    proc = worker(python, ['echo', str(busy)])
+    proc = start(python, [HERE, '--worker', 'echo', str(busy)])
     try:
         port = int(proc.stdout.readline())
         sock = socket.create_connection(('127.0.0.1', port))

@@ -32,7 +32,7 @@ HERE = os.path.abspath(__file__)
 
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True
-from giltest import median, interpreter, with_defaults, load
+from giltest import median, interpreter, with_defaults, load, start
 
 try:
     import SocketServer as socketserver
@@ -137,9 +137,8 @@ def run_ab(ab, port, requests, concurrency):
 
 
 def start_server(python, threads, work):
-    proc = subprocess.Popen([python, HERE, '--serve', '--threads',
-                             str(threads), '--work', str(work)],
-                            stdout=subprocess.PIPE)
+    proc = start(python, [HERE, '--serve', '--threads', str(threads),
+                          '--work', str(work)])
     port = int(proc.stdout.readline())
     for i in range(100):        # wait until it accepts
         try:
@@ -183,8 +182,8 @@ def main(argv):
     levels = (1, 10)
     results = {}
     for r in range(repeat):
-        for name, path in pythons:
-            proc, port = start_server(path, threads, work)
+        for name, path, extra in pythons:
+            proc, port = start_server((path, extra), threads, work)
             try:
                 run_ab(ab, port, min(requests, 100), 1)     # warm up
                 for c in levels:
@@ -193,7 +192,7 @@ def main(argv):
             finally:
                 proc.terminate()
                 proc.wait()
-    names = [name for name, path in pythons]
+    names = [name for name, path, extra in pythons]
     header = ['%-16s' % 'requests/s'] + ['%10s' % n for n in names]
     header += ['%10s' % ('%s/%s' % (n, names[0])) for n in names[1:]]
     print(' '.join(header))
