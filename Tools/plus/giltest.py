@@ -249,7 +249,10 @@ def ping_rtt(python, busy, pings, limit):
     """Median round trip in microseconds."""
     proc = start(python, [HERE, '--worker', 'echo', str(busy)])
     try:
-        port = int(proc.stdout.readline())
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit('%s: echo worker failed' % python[0])
+        port = int(line)
         sock = socket.create_connection(('127.0.0.1', port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         time.sleep(0.05)            # let the CPU-bound threads start
@@ -309,12 +312,16 @@ def interpreter(arg):
     if not sep:
         name = os.path.basename(os.path.dirname(path)) or path
     extra = {}
-    interval = name.rpartition('@')[2]
-    if '@' in name:
-        if not interval.endswith('us'):
+    base, at, interval = name.rpartition('@')
+    if at:
+        try:
+            seconds = float(interval[:-2]) / 1e6
+        except ValueError:
+            seconds = 0
+        if not interval.endswith('us') or seconds <= 0:
             raise SystemExit('%s: give the interval in microseconds, '
                              'e.g. py3.13@250us=PYTHON' % arg)
-        extra['GILTEST_SWITCH_INTERVAL'] = repr(float(interval[:-2]) / 1e6)
+        extra['GILTEST_SWITCH_INTERVAL'] = repr(seconds)
     return name, os.path.expanduser(path), extra
 
 
@@ -358,7 +365,10 @@ def main(argv):
     pythons = with_defaults(pythons)
     print('giltest: %d runs each, load before: %s' % (repeat, load()))
     rows = [row for row in benchmarks(quick)
-            if not only or [p for p in only if row[0].startswith(p)]]
+            if not only or any(row[0].startswith(p) for p in only)]
+    if not rows:
+        raise SystemExit('--only: no measure starts with %s'
+                         % ' or '.join(only))
     results = {}
     for r in range(repeat):
         # Interleave interpreters so that load changes hit all alike.
