@@ -63,9 +63,10 @@
    its turn is due by that pace (plus_gil_cpu_head_wait), then waits awake
    for the holder's next check.
    The holder wakes it only if it is later than PLUS_GIL_TIMER_LATE_US,
-   or if it went back to sleep (untimed) because the holder made no check
-   while it waited awake; and the holder keeps the GIL until the head
-   waits awake, for up to PLUS_GIL_CPU_WAKE_US.  Handed to a head still
+   and again if it went back to sleep (untimed) because the holder made no
+   check while it waited awake, as it does any queue's head; and the
+   holder keeps the GIL until the head waits awake, for up to
+   PLUS_GIL_CPU_WAKE_US.  Handed to a head still
    asleep, the GIL stays unused until the head runs: a trace of two
    CPU-bound threads showed a third of the hand-overs made so, each
    leaving the GIL unused for about 100 microseconds, before the holder
@@ -298,7 +299,7 @@ plus_gil_trylock(void *unused)
    by the unlock (a system call, and tens of microseconds in a virtual
    machine).  In a trace, a holder's check took 20-50 microseconds, with
    the GIL unused, when the head of the CPU queue had just woken up and
-   taken the mutex. */
+   taken the mutex (the holder, presumably, asleep on it). */
 static void
 plus_gil_lock(void)
 {
@@ -606,8 +607,10 @@ plus_gil_switched(unsigned long switches)
    once.  A sleeping one is woken first, and the holder carries on until
    it waits awake (a check or two later) rather than leave the GIL unused
    while it wakes up; a holder about to block meanwhile releases the GIL
-   by itself, with no forced switch.  If it does not come within
-   "patience" checks, it is handed the GIL all the same.  Mutex held. */
+   by itself, with no forced switch.  A woken head that went back to
+   sleep (its awake wait ended before the holder's next check) is woken
+   again.  If it does not come within "patience" checks, it is handed the
+   GIL all the same.  Mutex held. */
 static int
 plus_gil_wake_head(int cls, long checks, long patience)
 {
@@ -628,7 +631,7 @@ plus_gil_wake_head(int cls, long checks, long patience)
     if (!plus_gil.spin || checks > patience) {
         return cls;
     }
-    if (cls == PLUS_GIL_CPU ? !plus_gil.nudged[cls] : checks == 0) {
+    if (checks == 0 || !plus_gil.nudged[cls]) {
         plus_gil.nudged[cls] = 1;
         pthread_cond_broadcast(PLUS_GIL_HEAD_COND(cls));
     }

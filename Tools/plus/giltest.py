@@ -312,7 +312,7 @@ def interpreter(arg):
     if not sep:
         name = os.path.basename(os.path.dirname(path)) or path
     extra = {}
-    base, at, interval = name.rpartition('@')
+    at, interval = name.rpartition('@')[1:]
     if at:
         try:
             seconds = float(interval[:-2]) / 1e6
