@@ -9,7 +9,10 @@
 #   PREFIX          installation prefix
 #   JOBS            parallel jobs for make and regrtest
 #   CONFIGURE_ARGS  extra configure arguments (--with-pydebug, tunables)
-#   TESTS           run only these regrtest tests
+#   TESTS           run only these regrtest tests (and/or embed-host,
+#                   test-summary)
+#   TEST_TIMEOUT    time limit of one regrtest test module, in seconds
+#                   (default 900; 0: none); one over it fails "timed out"
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +21,8 @@ PREFIX=${PREFIX:-/usr/local}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 CONFIGURE_ARGS=${CONFIGURE_ARGS:-}
 TESTS=${TESTS:-}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+export TEST_TIMEOUT
 case ${BUILDDIR:-} in
     "") dir=$top/build/$(echo "$PLUS" | tr , +) ;;
     /*) dir=$BUILDDIR ;;
@@ -85,11 +90,14 @@ build() {
 # embedding test, "embed-host" (scripts/embed.sh: the variant installed in
 # a private prefix, Tools/plus/embed/host.c built against it and run),
 # counts as one more test; it runs after the suite, not for the baseline.
+# So does "test-summary" (tests/test_test_summary.py: the summary script
+# and regrtest's TEST_TIMEOUT watchdog), run before the suite.
 run_suite() {
     d=$1
     mode=${2:-}
     cd "$d"
     embed=no
+    selftest=no
     regrtest=yes
     if [ -n "$TESTS" ]; then
         mode=--no-exclusions
@@ -97,6 +105,8 @@ run_suite() {
         for t in $TESTS; do
             if [ "$t" = embed-host ]; then
                 embed=yes
+            elif [ "$t" = test-summary ]; then
+                selftest=yes
             else
                 names="$names $t"
             fi
@@ -107,6 +117,7 @@ run_suite() {
         set --
     else
         embed=yes
+        selftest=yes
         # Tests that fail on stock 2.7.18 built the same way (see the file).
         set -- -x $(sed -e 's/#.*//' "$top/tests/stock-failures.txt")
     fi
@@ -118,23 +129,37 @@ run_suite() {
         unset "$v"
     done
     status=0
+    extra=""
+    if [ $selftest = yes ]; then
+        if ./python -E "$top/tests/test_test_summary.py" \
+            > test-summary.log 2>&1; then
+            extra="--result test-summary=PASS"
+        else
+            tail -n 20 test-summary.log
+            extra="--result test-summary=FAIL"
+            status=1
+        fi
+    fi
     if [ $regrtest = yes ]; then
         ./python -Wd -3 -E -tt Lib/test/regrtest.py -j"$JOBS" "$@" \
             > test.log 2>&1 || status=$?
         tail -n 40 test.log
     else
         : > test.log
+        extra="$extra --no-suite"
     fi
-    extra=""
     if [ $embed = yes ]; then
         if "$top/scripts/embed.sh" test "$d"; then
-            extra="--result embed-host=PASS"
+            extra="$extra --result embed-host=PASS"
         else
-            extra="--result embed-host=FAIL"
+            extra="$extra --result embed-host=FAIL"
             status=1
         fi
     fi
-    ./python -E "$top/scripts/test-summary.py" test.log "$top/tests/stock-failures.txt" $mode $extra
+    # A non-zero status from the summary (a failed, crashed, timed-out or
+    # missing test, an incomplete log) fails the run too.
+    ./python -E "$top/scripts/test-summary.py" test.log "$top/tests/stock-failures.txt" $mode $extra ||
+        status=1
     return $status
 }
 

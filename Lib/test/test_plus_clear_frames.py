@@ -47,13 +47,20 @@ class FrameClearTest(unittest.TestCase):
         frame.clear()                       # again: nothing left to do
 
     def test_executing_frames(self):
+        # Refused on a frame that runs, which keeps its locals: here and
+        # in the caller's frame.
+        marker = Thing()
+        ref = weakref.ref(marker)
         f = sys._getframe()
         with self.assertRaises(RuntimeError) as cm:
             f.clear()
         self.assertEqual(str(cm.exception), 'cannot clear an executing frame')
+        caller_locals = sorted(f.f_back.f_locals)
         self.assertRaises(RuntimeError, f.f_back.clear)
-        marker = 'still here'
-        self.assertEqual(marker, 'still here')
+        self.assertEqual(sorted(f.f_back.f_locals), caller_locals)
+        self.assertIs(f.f_locals['marker'], marker)
+        self.assertIs(ref(), marker)
+        self.assertIsInstance(marker, Thing)    # still bound, not NULL
 
     def test_executing_in_another_thread(self):
         started = threading.Event()

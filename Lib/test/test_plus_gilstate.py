@@ -396,18 +396,39 @@ class GILStateCacheTest(unittest.TestCase):
     @unittest.skipUnless(hasattr(os, 'fork'), 'needs os.fork')
     def test_fork_from_foreign_thread(self):
         # The forking thread is a foreign one: in the child it keeps its
-        # state and can go on calling Python.
+        # state and can go on calling Python.  Each call forks; the child
+        # checks that it is the same thread to Python as the parent was
+        # (the same Thread object, the thread's data) and can start a
+        # thread.  The data of the previous call is there only with the
+        # cache.
+        local = threading.local()
         result = []
 
         def func(i):
+            previous = getattr(local, 'value', None)
+            local.value = i
+            me = threading.current_thread()
             pid = os.fork()
             if pid == 0:
-                os._exit(0 if threading.current_thread() is not None else 1)
-            result.append(os.waitpid(pid, 0)[1])
+                code = 1
+                try:
+                    done = []
+                    t = threading.Thread(target=done.append, args=(1,))
+                    t.start()
+                    t.join()
+                    if (threading.current_thread() is me and
+                            me.ident == thread.get_ident() and
+                            getattr(local, 'value', None) == i and
+                            threading.enumerate() == [me] and
+                            done == [1]):
+                        code = 0
+                finally:
+                    os._exit(code)
+            result.append((previous, os.waitpid(pid, 0)[1]))
 
         t = ForeignThread(func, 2)
         self.assertEqual(t.release(), 0)
-        self.assertEqual(result, [0, 0])
+        self.assertEqual(result, [(None, 0), (0 if CACHE else None, 0)])
 
     def test_probe(self):
         self.assertEqual(local_kept_between_calls(), CACHE)

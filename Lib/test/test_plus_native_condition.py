@@ -179,10 +179,27 @@ class RLockTest(unittest.TestCase):
         t = start(lambda: out.append((r.acquire(True, 0.01), r._is_owned())))
         t.join(60)
         self.assertEqual(out, [(False, False)])
-        t = start(lambda: out.append(self.assertRaises(RuntimeError,
-                                                       r.release)))
+        # release() from a thread that does not own it: the outcome is
+        # collected there and checked here (a failed assertion in the
+        # thread would only print a traceback).
+        del out[:]
+
+        def release_elsewhere():
+            try:
+                r.release()
+            except RuntimeError as e:
+                out.append(('RuntimeError', r._is_owned()))
+            except BaseException as e:
+                out.append((type(e).__name__, r._is_owned()))
+            else:
+                out.append(('released', r._is_owned()))
+        t = start(release_elsewhere)
         t.join(60)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(out, [('RuntimeError', False)])
+        self.assertTrue(r._is_owned())      # still ours, twice
         r.release()
+        self.assertTrue(r._is_owned())
         r.release()
         self.assertRaises(RuntimeError, r.release)
 
@@ -553,9 +570,12 @@ class BarrierTest(unittest.TestCase):
 @needs_signals
 class WaitSignalTest(SignalCase):
 
-    def interrupted(self, wait):
+    def interrupted(self, wait, wake):
+        """wait() must end by the signal handler's exception.  wake() is
+        the watchdog's (SignalSender): it ends the wait if no signal did
+        within SignalSender.DEADLINE seconds, and the test fails."""
         self.raising = True
-        sender = SignalSender()
+        sender = SignalSender(watchdog=wake)
         try:
             sender.start()
             wait()
@@ -564,44 +584,78 @@ class WaitSignalTest(SignalCase):
             pass
         finally:
             sender.stop()
+        self.assertFalse(sender.fired, 'no signal interrupted the wait: '
+                         'the watchdog ended it')
+        self.assertGreaterEqual(self.calls, 1)
+
+    def notifier(self, c, woken=None):
+        def wake():
+            if woken is not None:
+                woken.append(True)
+            try:
+                got = c.acquire(True, 10)
+            except TypeError:       # a stock lock: no timeout
+                got = c.acquire()
+            if got:
+                c.notify_all()
+                c.release()
+        return wake
 
     def test_condition_wait(self):
         for lock in (threading.Lock(), threading.RLock()):
             c = threading.Condition(lock)
             with c:
-                self.interrupted(c.wait)
+                self.interrupted(c.wait, self.notifier(c))
                 self.assertTrue(c._is_owned())
             with c:
-                self.interrupted(lambda: c.wait(120))
+                self.interrupted(lambda: c.wait(120), self.notifier(c))
+            woken = []
             with c:
-                self.interrupted(lambda: c.wait_for(lambda: False))
+                self.interrupted(lambda: c.wait_for(lambda: woken),
+                                 self.notifier(c, woken))
 
     def test_rlock_acquire(self):
+        # held by another thread, which lets go when the watchdog fires
         r = threading.RLock()
-        t = start(r.acquire)
-        t.join(60)
-        self.interrupted(r.acquire)
+        held = threading.Event()
+        done = threading.Event()
+
+        def hold():
+            r.acquire()
+            held.set()
+            done.wait(120)
+            r.release()
+        t = start(hold)
+        self.assertTrue(held.wait(60))
+        try:
+            self.interrupted(r.acquire, done.set)
+        finally:
+            done.set()
+            t.join(120)
 
     def test_event_wait(self):
-        self.interrupted(threading.Event().wait)
+        e = threading.Event()
+        self.interrupted(e.wait, e.set)
 
     def test_join(self):
         e = threading.Event()
         t = start(e.wait, 120)
         try:
-            self.interrupted(t.join)
+            self.interrupted(t.join, e.set)
         finally:
             e.set()
             t.join(120)
 
     def test_queue_get(self):
         q = Queue.Queue()
-        self.interrupted(q.get)
-        self.interrupted(lambda: q.get(True, 120))
+        self.interrupted(q.get, lambda: q.put(None))
+        self.interrupted(lambda: q.get(True, 120), lambda: q.put(None))
 
     def test_semaphore_and_barrier(self):
-        self.interrupted(threading.Semaphore(0).acquire)
-        self.interrupted(threading.Barrier(2).wait)
+        s = threading.Semaphore(0)
+        self.interrupted(s.acquire, s.release)
+        b = threading.Barrier(2)
+        self.interrupted(b.wait, b.abort)
 
     def test_condition_wait_resumes(self):
         c = threading.Condition()

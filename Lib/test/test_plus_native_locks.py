@@ -30,18 +30,33 @@ class Interrupted(Exception):
 
 class SignalSender(object):
     """A thread that sends SIGUSR1 to this process every few milliseconds
-    until stop() or until until() is true."""
+    until stop() or until until() is true, then calls then().
 
-    def __init__(self, until=lambda: False, then=lambda: None):
+    It is also the watchdog of an untimed wait that the signals should
+    interrupt: if neither happened within DEADLINE seconds, it sets
+    "fired" and calls watchdog(), which must end the wait (release the
+    lock, notify ...), so that a wait that signals no longer interrupt
+    fails the test instead of hanging it."""
+
+    DEADLINE = 30
+
+    def __init__(self, until=lambda: False, then=lambda: None,
+                 watchdog=lambda: None):
         self.until = until
         self.then = then
+        self.watchdog = watchdog
         self.stopped = False
+        self.fired = False
         self.thread = threading.Thread(target=self.run)
         self.thread.daemon = True
 
     def run(self):
-        deadline = time.time() + 30
-        while not self.stopped and time.time() < deadline:
+        deadline = time.time() + self.DEADLINE
+        while not self.stopped:
+            if time.time() >= deadline:
+                self.fired = True
+                self.watchdog()
+                break
             time.sleep(0.02)
             if self.until():
                 break
@@ -60,6 +75,7 @@ class SignalCase(unittest.TestCase):
 
     def setUp(self):
         self.calls = 0
+        self.handler_hook = lambda: None
         self.old = signal.signal(signal.SIGUSR1, self.handler)
         self.raising = False
 
@@ -68,6 +84,7 @@ class SignalCase(unittest.TestCase):
 
     def handler(self, signum, frame):
         self.calls += 1
+        self.handler_hook()
         if self.raising:
             self.raising = False        # once: later signals only count
             raise Interrupted
@@ -131,11 +148,28 @@ class LockTimeoutTest(unittest.TestCase):
     def test_timeout_max(self):
         self.assertIsInstance(thread.TIMEOUT_MAX, float)
         self.assertGreater(thread.TIMEOUT_MAX, 1e6)
+        # the largest timeout accepted (test_bad_arguments), and no more
+        # than a C wait can take: nanoseconds in a signed 64-bit integer
+        self.assertLessEqual(thread.TIMEOUT_MAX, 2 ** 63 / 1e9)
+        self.assertRaises(OverflowError, thread.allocate_lock().acquire,
+                          True, thread.TIMEOUT_MAX * 1.01)
 
     def test_monotonic(self):
+        # Seconds of a clock that never goes back: it advances with
+        # time.sleep, at the rate of the wall clock, and is not the wall
+        # clock (CLOCK_MONOTONIC counts from boot, not from 1970).
         a = thread._monotonic()
+        self.assertIsInstance(a, float)
+        values = [thread._monotonic() for i in range(1000)]
+        self.assertEqual(values, sorted(values))
+        self.assertLessEqual(a, values[0])
+        wall = time.time()
+        time.sleep(0.2)
         b = thread._monotonic()
-        self.assertLessEqual(a, b)
+        wall = time.time() - wall
+        self.assertGreaterEqual(b - a, 0.2 - 0.001)
+        self.assertLess(abs((b - a) - wall), 0.1)
+        self.assertGreater(abs(a - time.time()), 3600)
 
     def test_many_threads_with_timeouts(self):
         # Threads hammer one lock with short and long timeouts; the
@@ -208,7 +242,9 @@ class LockSignalTest(SignalCase):
         lock = thread.allocate_lock()
         lock.acquire()
         self.raising = True
-        sender = SignalSender()
+        # The watchdog releases the lock if no signal interrupted the wait
+        # (a stock lock runs the handler only once acquire returned).
+        sender = SignalSender(watchdog=lock.release)
         try:
             sender.start()
             lock.acquire()
@@ -217,6 +253,9 @@ class LockSignalTest(SignalCase):
             pass
         finally:
             sender.stop()
+        self.assertFalse(sender.fired, 'no signal interrupted the wait: '
+                         'the watchdog ended it')
+        self.assertGreaterEqual(self.calls, 1)
         self.assertTrue(lock.locked())
         lock.release()
 
@@ -233,6 +272,7 @@ class LockSignalTest(SignalCase):
             pass
         finally:
             sender.stop()
+        self.assertGreaterEqual(self.calls, 1)
         lock.release()
 
     def test_wait_resumes_after_handler(self):
@@ -250,14 +290,23 @@ class LockSignalTest(SignalCase):
         lock.release()
 
     def test_timed_wait_resumes_and_times_out(self):
+        # Handlers run during the timed wait (not all at its end), which
+        # goes on after each and still times out after its 0.3 s.
         lock = thread.allocate_lock()
         lock.acquire()
+        calls_at = []
+        self.handler_hook = lambda: calls_at.append(time.time())
         sender = SignalSender()
         sender.start()
         try:
+            start = time.time()
             self.assertFalse(lock.acquire(True, 0.3))
+            end = time.time()
         finally:
             sender.stop()
+        self.assertGreaterEqual(end - start, 0.3 - 0.01)
+        during = [t for t in calls_at if t < end - 0.05]
+        self.assertGreaterEqual(len(during), 2, (calls_at, start, end))
         lock.release()
 
 

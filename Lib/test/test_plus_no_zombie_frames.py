@@ -52,13 +52,34 @@ class NoZombieFramesTest(unittest.TestCase):
             self.assertEqual(depth(n), n)
 
     def test_frames_and_generators_keep_their_state(self):
+        # Suspended generators keep their frames while other frames come
+        # and go through the free list: each sees its own locals and the
+        # same frame at every step.
         def gen(n):
             local = range(n)
+            frame = sys._getframe()
             for item in local:
-                yield item, sys._getframe().f_locals['local'] is local
+                here = sys._getframe()
+                yield item, (here is frame and
+                             here.f_locals['local'] is local and
+                             here.f_locals['n'] == n)
         generators = [gen(k) for k in range(1, 50)]
-        for k, g in enumerate(generators, 1):
-            self.assertEqual([item for item, same in g], range(k))
+        items = [[] for g in generators]
+        same = [[] for g in generators]
+        live = list(enumerate(generators))
+        while live:                 # one step of each in turn
+            for k, g in live[:]:
+                try:
+                    item, ok = next(g)
+                except StopIteration:
+                    live.remove((k, g))
+                    continue
+                items[k].append(item)
+                same[k].append(ok)
+                frame_id_first()    # a frame freed between the steps
+        for k in range(len(generators)):
+            self.assertEqual(items[k], range(k + 1))
+            self.assertEqual(same[k], [True] * (k + 1))
 
     def test_traceback_frames_survive(self):
         def fail(token):

@@ -6,6 +6,7 @@ joins have upper bounds that a correct run never reaches.
 import os
 import signal
 import sys
+import sysconfig
 import unittest
 
 from test import test_support
@@ -13,8 +14,11 @@ from test import test_support
 thread = test_support.import_module('thread')
 import threading
 
-if not hasattr(thread, 'atomic'):
-    raise unittest.SkipTest('PythonPlus thread-atomic is not compiled in')
+# The switch, not the attribute: a build that claims thread-atomic but
+# lacks it must fail, not skip.
+ENABLED = 'thread-atomic' in getattr(getattr(sys, 'pythonplus', None),
+                                     'features', ())
+needs_atomic = unittest.skipUnless(ENABLED, 'built without thread-atomic')
 
 JOIN = 120          # upper bound, never reached in a correct run
 
@@ -43,6 +47,19 @@ class CheckInterval(object):
         sys.setcheckinterval(self.old)
 
 
+class AtomicSwitchTest(unittest.TestCase):
+    # Runs on every build.
+
+    def test_switch_and_api_agree(self):
+        self.assertEqual(bool(sysconfig.get_config_var(
+            'WITH_PLUS_THREAD_ATOMIC')), ENABLED)
+        for module in (thread, threading):
+            for name in ('atomic', 'get_atomic', 'set_atomic'):
+                self.assertEqual(hasattr(module, name), ENABLED,
+                                 '%s.%s' % (module.__name__, name))
+
+
+@needs_atomic
 class AtomicApiTest(unittest.TestCase):
 
     def setUp(self):
@@ -134,6 +151,7 @@ class AtomicApiTest(unittest.TestCase):
         self.assertEqual(seen, [0])
 
 
+@needs_atomic
 class AtomicBehaviourTest(unittest.TestCase):
 
     def tearDown(self):
@@ -270,7 +288,8 @@ class AtomicBehaviourTest(unittest.TestCase):
 
 
 def test_main():
-    test_support.run_unittest(AtomicApiTest, AtomicBehaviourTest)
+    test_support.run_unittest(AtomicSwitchTest, AtomicApiTest,
+                              AtomicBehaviourTest)
 
 
 if __name__ == '__main__':

@@ -28,9 +28,11 @@ would have freed.  0 means the operation's memory went back at once.
   OrderedDict         an OrderedDict of 3 items, used and dropped
   ConfigParser        ConfigParser.readfp() of a small file, get()
 
-A second table times collections.namedtuple('Row', 'a b c d') (best of 5
-runs of 200 calls, microseconds per call, ratio to the reference), which
-gc-free-stdlib makes without exec.
+A second table times collections.namedtuple('Row', 'a b c d'), which
+gc-free-stdlib makes without exec: microseconds per call, the median
+(and min-max) of 3 rounds of fresh processes run in turn (stock, plus,
+stock, ...), each timing 5 runs of 200 calls; ratio of the medians to the
+reference.
 
 Runs with Python 2 or 3; the interpreters measured must be Python 2.7.
 """
@@ -200,9 +202,9 @@ OPERATIONS = [
 
 if sys.argv[1:] == ['namedtuple-time']:
     import collections, timeit
-    best = min(timeit.repeat(lambda: collections.namedtuple('Row', 'a b c d'),
-                             repeat=5, number=200))
-    print('%.1f' % (best / 200 * 1e6))
+    for t in timeit.repeat(lambda: collections.namedtuple('Row', 'a b c d'),
+                           repeat=5, number=200):
+        print('%.2f' % (t / 200 * 1e6))
     sys.exit(0)
 
 for name, operation in OPERATIONS:
@@ -215,6 +217,16 @@ for name, operation in OPERATIONS:
     gc.enable()
     print('%s|%d' % (name, found))
 '''
+
+
+ROUNDS = 3
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else \
+        (values[n // 2 - 1] + values[n // 2]) / 2.0
 
 
 def run(python, *args):
@@ -234,13 +246,20 @@ def main(argv):
     for i, (operation, count) in enumerate(results[names[0]]):
         print('%-20s' % operation +
               ''.join('%10s' % results[n][i][1] for n in names))
-    times = dict((name, float(run(path, 'namedtuple-time')[0][0]))
-                 for name, path in pythons)
-    print('\nnamedtuple creation, microseconds per call (ratio to %s)'
-          % names[0])
-    print('%-20s' % '' + ''.join('%16s' % n for n in names))
+    samples = dict((name, []) for name in names)
+    for i in range(ROUNDS):             # interleaved: stock, plus, stock ...
+        for name, path in pythons:
+            samples[name].extend(float(line[0]) for line in
+                                 run(path, 'namedtuple-time'))
+    medians = dict((n, median(samples[n])) for n in names)
+    print('\nnamedtuple creation, microseconds per call: median (min-max) '
+          'of %d runs, ratio of the medians to %s'
+          % (len(samples[names[0]]), names[0]))
+    print('%-20s' % '' + ''.join('%24s' % n for n in names))
     print('%-20s' % "namedtuple('Row')" + ''.join(
-        '%16s' % ('%.0f (%.2fx)' % (times[n], times[n] / times[names[0]]))
+        '%24s' % ('%.0f (%.0f-%.0f) %.2fx' % (
+            medians[n], min(samples[n]), max(samples[n]),
+            medians[n] / medians[names[0]]))
         for n in names))
     return 0
 

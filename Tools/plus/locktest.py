@@ -10,12 +10,15 @@ Measures, in each interpreter:
   cond-rendezvous   the same with one Condition over a Lock and a turn flag
   wake-latency      notify() to the return of a timed Condition.wait(10),
                     median and 90th percentile in microseconds
-  idle-cpu          CPU seconds used by 8 threads blocked 2 s in timed
+  idle-cpu          CPU milliseconds used by 8 threads blocked 2 s in timed
                     Condition.wait(0.5) calls that are never notified
-and prints PythonPlus / stock ratios.  The interpreters run in turn,
---repeat times (default 3), and each keeps its best value of each
-measure, which filters out the noise of a busy machine.  Tools/plus/lockfloor.c measures the
-C floor (plain pthreads) and the two condvar flavours of the lock code.
+                    (getrusage: microseconds, where os.times() counts
+                    10 ms ticks)
+and prints PythonPlus / stock ratios.  The interpreters run in turn
+(stock, PythonPlus, stock, ...), --repeat times (default 3); each
+measure is the median of its runs, with their spread (min-max), and the
+ratio is that of the medians.  Tools/plus/lockfloor.c measures the C
+floor (plain pthreads) and the two condvar flavours of the lock code.
 """
 import json
 import os
@@ -26,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 
 WORKER = r'''
-import json, os, sys, threading, time
+import json, os, resource, sys, threading, time
 quick = sys.argv[1] == "1"
 N = 20000 if quick else 100000
 out = {}
@@ -96,12 +99,14 @@ def idle_cpu():
         with c:
             while time.time() < stop:
                 c.wait(0.5)
+    def cpu():
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
     threads = [threading.Thread(target=waiter) for i in range(8)]
-    u0 = os.times()
+    u0 = cpu()
     for t in threads: t.start()
     for t in threads: t.join()
-    u1 = os.times()
-    return (u1[0] - u0[0]) + (u1[1] - u0[1])
+    return (cpu() - u0) * 1e3
 
 out["lock-rendezvous"] = lock_rendezvous()
 out["cond-rendezvous"] = cond_rendezvous()
@@ -129,41 +134,52 @@ def main(argv):
     for a in argv:
         if a.startswith('--repeat='):
             repeat = int(a.split('=', 1)[1])
-    results = [None] * len(pythons)
-    for i in range(repeat):
+    runs = [[] for p in pythons]
+    for i in range(repeat):             # interleaved: stock, plus, stock ...
         for k, p in enumerate(pythons):
-            r = run(p, quick)
-            if results[k] is None:
-                results[k] = r
-                continue
-            best = results[k]
-            for key in ('lock-rendezvous', 'cond-rendezvous'):
-                best[key] = max(best[key], r[key])
-            best['wake-latency'] = min(best['wake-latency'],
-                                       r['wake-latency'])
-            best['idle-cpu'] = min(best['idle-cpu'], r['idle-cpu'])
+            runs[k].append(run(p, quick))
     names = [os.path.relpath(p, TOP) if p.startswith(TOP) else p
              for p in pythons]
-    width = max(len(n) for n in names) + 2
+
+    def median(values):
+        values = sorted(values)
+        n = len(values)
+        return values[n // 2] if n % 2 else \
+            (values[n // 2 - 1] + values[n // 2]) / 2.0
+
+    def cells(key, fmt):
+        out = []
+        for r in runs:
+            values = [key(x) for x in r]
+            out.append((median(values), '%s (%s-%s)' % (
+                fmt % median(values), fmt % min(values), fmt % max(values))))
+        return out
+    table = [
+        ('lock-rendezvous /s', cells(lambda x: x['lock-rendezvous'], '%.0f'),
+         True),
+        ('cond-rendezvous /s', cells(lambda x: x['cond-rendezvous'], '%.0f'),
+         True),
+        ('wake-latency p50 us', cells(lambda x: x['wake-latency'][0], '%.0f'),
+         False),
+        ('wake-latency p90 us', cells(lambda x: x['wake-latency'][1], '%.0f'),
+         False),
+        ('idle-cpu ms (8x2s)', cells(lambda x: x['idle-cpu'], '%.2f'), False),
+    ]
+    width = max([len(n) for n in names] +
+                [len(c[1]) for row in table for c in row[1]]) + 2
     print('%-22s' % 'benchmark' + ''.join('%*s' % (width, n)
                                            for n in names) + '   ratio')
-    def row(label, values, fmt, higher_better=True):
+    for label, values, higher_better in table:
         ratio = ''
-        if len(values) == 2 and values[0] and values[1]:
-            r = values[1] / values[0] if higher_better else \
-                values[0] / values[1]
+        if len(values) == 2 and values[0][0] and values[1][0]:
+            r = values[1][0] / values[0][0] if higher_better else \
+                values[0][0] / values[1][0]
             ratio = '%8.2fx' % r
-        print('%-22s' % label + ''.join('%*s' % (width, fmt % v)
+        print('%-22s' % label + ''.join('%*s' % (width, v[1])
                                          for v in values) + ratio)
-    row('lock-rendezvous /s', [r['lock-rendezvous'] for r in results], '%.0f')
-    row('cond-rendezvous /s', [r['cond-rendezvous'] for r in results], '%.0f')
-    row('wake-latency p50 us', [r['wake-latency'][0] for r in results],
-        '%.0f', False)
-    row('wake-latency p90 us', [r['wake-latency'][1] for r in results],
-        '%.0f', False)
-    row('idle-cpu s (8x2s)', [r['idle-cpu'] for r in results], '%.3f', False)
-    print('(best of %d runs each; ratio: the last interpreter against the '
-          'first, > 1 is better)' % repeat)
+    print('(median (min-max) of %d interleaved runs each; ratio: of the '
+          'medians, the last interpreter against the first, > 1 is better)'
+          % repeat)
 
 
 if __name__ == '__main__':
