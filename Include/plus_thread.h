@@ -60,24 +60,6 @@ PyAPI_FUNC(Py_ssize_t) _PyPlusCond_Notify(_PyPlusCond *cv,
 /* Seconds on the monotonic clock. */
 PyAPI_FUNC(double) _PyPlusThread_Monotonic(void);
 
-/* With the priority GIL (Python/plus_gil.h): a thread about to drop the
-   GIL to wait for a lock calls PY_PLUS_GIL_LOCK_WAIT() first, with the
-   GIL held.  If only CPU-bound threads wait for the GIL, the drop then
-   does not wake them yet: in a hand-off between running threads the
-   partner comes back for the GIL within microseconds, and a CPU-bound
-   thread woken for nothing takes the processor the pair needs.  The wait
-   itself calls PY_PLUS_GIL_LOCK_WAIT_SLEEPS() before it sleeps, which
-   wakes them if the GIL is still free; taking the GIL cancels it. */
-#if WITH_PLUS_PRIORITY_GIL
-PyAPI_FUNC(void) _PyPlusGIL_LockWait(void);
-PyAPI_FUNC(void) _PyPlusGIL_LockWaitSleeps(void);
-#define PY_PLUS_GIL_LOCK_WAIT() _PyPlusGIL_LockWait()
-#define PY_PLUS_GIL_LOCK_WAIT_SLEEPS() _PyPlusGIL_LockWaitSleeps()
-#else
-#define PY_PLUS_GIL_LOCK_WAIT() ((void)0)
-#define PY_PLUS_GIL_LOCK_WAIT_SLEEPS() ((void)0)
-#endif
-
 #ifdef __cplusplus
 }
 #endif

@@ -126,16 +126,25 @@
 #endif
 #endif
 
-/* WITH_PLUS_PRIORITY_GIL: the GIL is a mutex + condition variables of its
-   own (Python/plus_gil.h) that hands itself to threads coming back from
-   blocking calls first; a CPU-bound thread gives it to another CPU-bound
-   one only once in PLUS_GIL_CPU_YIELD_EVERY periodic checks (stock 2.7:
-   at every check).  POSIX threads only; elsewhere the stock lock stays. */
+/* WITH_PLUS_PRIORITY_GIL: the GIL of Python/plus_gil.h (POSIX threads;
+   elsewhere the stock lock stays).  A thread that waits is served at the
+   holder's next instruction if its deadline is earlier (threads that
+   mostly block keep early ones); CPU-bound threads take turns of one
+   switch interval, in FIFO order; sys.setswitchinterval() and
+   sys.getswitchinterval() as in Python 3.  Tunables:
+   PLUS_GIL_INTERVAL_US  the switch interval at start-up, in microseconds
+                         (Python 3's default: 5000);
+   PLUS_GIL_SPIN_US      how long a waiter waits awake for the GIL before
+                         it sleeps, in microseconds (0: never; it never
+                         does on one processor). */
 #ifndef WITH_PLUS_PRIORITY_GIL
 #define WITH_PLUS_PRIORITY_GIL 1
 #endif
-#ifndef PLUS_GIL_CPU_YIELD_EVERY
-#define PLUS_GIL_CPU_YIELD_EVERY 100
+#ifndef PLUS_GIL_INTERVAL_US
+#define PLUS_GIL_INTERVAL_US 5000
+#endif
+#ifndef PLUS_GIL_SPIN_US
+#define PLUS_GIL_SPIN_US 50
 #endif
 
 /* WITH_PLUS_THREAD_ATOMIC: thread.atomic(), thread.get_atomic(),
@@ -172,7 +181,8 @@
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
     X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
     X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR) \
-    X("PLUS_GIL_CPU_YIELD_EVERY", PLUS_GIL_CPU_YIELD_EVERY)
+    X("PLUS_GIL_INTERVAL_US", PLUS_GIL_INTERVAL_US) \
+    X("PLUS_GIL_SPIN_US", PLUS_GIL_SPIN_US)
 
 #ifndef Py_LIMITED_API
 #ifdef __cplusplus
@@ -181,6 +191,21 @@ extern "C" {
 /* Python/pyplus.c: sys.pythonplus, and the banner line of "python -V". */
 PyAPI_FUNC(struct _object *) _PyPlus_GetInfo(void);
 PyAPI_FUNC(void) _PyPlus_PrintBanner(FILE *fp);
+#if WITH_PLUS_PRIORITY_GIL
+/* Python/plus_gil.h: sys.setswitchinterval(), sys.getswitchinterval(). */
+PyAPI_FUNC(struct _object *) _PyPlusSys_SetSwitchInterval(
+    struct _object *self, struct _object *seconds);
+PyAPI_FUNC(struct _object *) _PyPlusSys_GetSwitchInterval(
+    struct _object *self, struct _object *unused);
+#define PY_PLUS_SETSWITCHINTERVAL_DOC \
+"setswitchinterval(n)\n\
+\n\
+Set the switch interval, in seconds: how long a CPU-bound thread keeps\n\
+the GIL while other threads wait for it.  A thread that mostly blocks\n\
+(I/O) is served sooner.  A C call that holds the GIL runs to its end."
+#define PY_PLUS_GETSWITCHINTERVAL_DOC \
+"getswitchinterval() -> current switch interval; see setswitchinterval()."
+#endif
 #ifdef __cplusplus
 }
 #endif

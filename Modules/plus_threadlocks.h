@@ -75,7 +75,6 @@ plus_acquire(PyThread_type_lock lock, PY_LONG_LONG us)
         deadline = plus_now() + us / 1e6;
     }
     for (;;) {
-        PY_PLUS_GIL_LOCK_WAIT();
         Py_BEGIN_ALLOW_THREADS
         r = _PyPlusThread_AcquireTimed(lock, us, 1);
         Py_END_ALLOW_THREADS
@@ -309,7 +308,6 @@ plus_rlock_acquire_restore(plus_rlockobject *self, PyObject *state)
     }
     /* not interruptible: the caller must get its lock back */
     if (!_PyPlusThread_AcquireTimed(self->lock, 0, 0)) {
-        PY_PLUS_GIL_LOCK_WAIT();
         Py_BEGIN_ALLOW_THREADS
         _PyPlusThread_AcquireTimed(self->lock, -1, 0);
         Py_END_ALLOW_THREADS
@@ -650,7 +648,6 @@ plus_cond_wait_us(plus_condobject *self, PY_LONG_LONG us)
             rl->count = 0;
             rl->owner = 0;
         }
-        PY_PLUS_GIL_LOCK_WAIT();
         Py_BEGIN_ALLOW_THREADS
         r = _PyPlusCond_Wait(&self->cv, raw, us, 1);
         Py_END_ALLOW_THREADS

@@ -339,11 +339,6 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
         pthread_mutex_lock(mut);
         w.spinning = 0;
     }
-    if (!w.woken) {
-        /* Going to sleep: a GIL dropped for this wait goes to CPU-bound
-           threads now (see PY_PLUS_GIL_LOCK_WAIT). */
-        PY_PLUS_GIL_LOCK_WAIT_SLEEPS();
-    }
     while (!w.woken) {
 #if PLUS_SEM_CONDVAR
         pthread_mutex_unlock(mut);

@@ -76,19 +76,28 @@ def _native_condition_probe():
     return hasattr(threading, 'Barrier')
 
 def _priority_gil_probe():
-    # The priority GIL counts its periodic checks (thread._gil_stats);
-    # running a few hundred bytecodes must make it count some.
+    # The priority GIL has Python 3's switch interval, and counts the
+    # requests of threads that find it held (thread._gil_stats).
     import thread
+    if not hasattr(sys, 'setswitchinterval'):
+        return False
     if getattr(thread, '_gil_stats', lambda: None)() is None:
         return False
     import threading
-    t = threading.Thread(target=lambda: None)     # creates the GIL
+    import time
+    stop = []
+    def spin():
+        while not stop:
+            pass
+    before = thread._gil_stats()['requests']
+    t = threading.Thread(target=spin)
     t.start()
-    t.join()
-    before = thread._gil_stats()['checks']
-    for i in xrange(10000):
-        pass
-    return thread._gil_stats()['checks'] > before
+    try:
+        time.sleep(0.001)       # comes back to find the GIL held
+    finally:
+        stop.append(1)
+        t.join()
+    return thread._gil_stats()['requests'] > before
 
 def _thread_atomic_probe():
     import thread

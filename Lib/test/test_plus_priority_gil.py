@@ -1,13 +1,17 @@
-"""PythonPlus priority-gil: a GIL that serves threads back from blocking
-calls first and switches CPU-bound threads only once in a while.
+"""PythonPlus priority-gil (WITH_PLUS_PRIORITY_GIL): threads that wait are
+served at the holder's next instruction when their deadline is earlier,
+CPU-bound threads take turns of one switch interval in FIFO order, and
+sys.setswitchinterval()/getswitchinterval() work as in Python 3.
 
-Deterministic: the tests count events (loop iterations, the GIL's own
-counters from thread._gil_stats()), never time them; waits and joins have
-upper bounds that a correct run never reaches.
+Deterministic: the tests count events (loop iterations, calls made, the
+GIL's own counters from thread._gil_stats()), never time them; waits and
+joins have upper bounds that a correct run never reaches.
 """
 import os
+import re
 import signal
 import sys
+import sysconfig
 import time
 import unittest
 
@@ -16,8 +20,8 @@ from test import test_support
 thread = test_support.import_module('thread')
 import threading
 
-if not hasattr(thread, '_gil_stats') or thread._gil_stats() is None:
-    raise unittest.SkipTest('PythonPlus priority-gil is not compiled in')
+if not sysconfig.get_config_var('WITH_PLUS_PRIORITY_GIL'):
+    raise unittest.SkipTest('PythonPlus priority-gil is switched off')
 
 JOIN = 120          # upper bound, never reached in a correct run
 
@@ -42,6 +46,28 @@ def start(target, *args):
     t.daemon = True
     t.start()
     return t
+
+
+class SwitchInterval(object):
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def __enter__(self):
+        self.old = sys.getswitchinterval()
+        sys.setswitchinterval(self.seconds)
+
+    def __exit__(self, *exc):
+        sys.setswitchinterval(self.old)
+
+
+def long_c_call():
+    """One call into C that holds the GIL for milliseconds and runs no
+    bytecode: a regular expression over 200 KB."""
+    return len(LONG_PATTERN.findall(LONG_TEXT))
+
+LONG_TEXT = 'abc def ' * 25000
+LONG_PATTERN = re.compile(r'(\w+)\s(?=\w)')
 
 
 class CheckInterval(object):
@@ -91,60 +117,139 @@ class PriorityGilTest(unittest.TestCase):
 
     def test_stats(self):
         s = stats()
-        for key in ('checks', 'io_takes', 'cpu_takes', 'io_yields',
-                    'cpu_yields', 'reclaims', 'deferred', 'timer_wakes',
-                    'resumes', 'sched_yields', 'cpu_yield_every'):
-            self.assertIsInstance(s[key], (int, long), key)
-            self.assertGreaterEqual(s[key], 0)
-        self.assertEqual(s['cpu_yield_every'],
-                         sys.pythonplus.tunables['PLUS_GIL_CPU_YIELD_EVERY'])
+        self.assertEqual(sorted(s), ['expiries', 'requests', 'switches',
+                                     'timeouts', 'yields'])
+        for key, value in s.items():
+            self.assertIsInstance(value, (int, long), key)
+            self.assertGreaterEqual(value, 0)
         self.assertRaises(TypeError, thread._gil_stats, 1)
 
+    def test_switch_interval(self):
+        default = sys.pythonplus.tunables['PLUS_GIL_INTERVAL_US'] / 1e6
+        old = sys.getswitchinterval()
+        try:
+            self.assertAlmostEqual(old, default)
+            for seconds in (0.001, 0.25, 1, 3L, True):
+                sys.setswitchinterval(seconds)
+                self.assertIsInstance(sys.getswitchinterval(), float)
+                self.assertAlmostEqual(sys.getswitchinterval(), seconds)
+            # Python 3 keeps whole microseconds
+            sys.setswitchinterval(1e-9)
+            self.assertEqual(sys.getswitchinterval(), 0.0)
+            sys.setswitchinterval(1e300)
+            self.assertGreater(sys.getswitchinterval(), 3e7)
+            for bad in (0, 0.0, -1, -1e-6, float('nan'), float('-inf')):
+                self.assertRaises(ValueError, sys.setswitchinterval, bad)
+            for bad in ('0.005', None, [], 1j):
+                with self.assertRaises(TypeError) as cm:
+                    sys.setswitchinterval(bad)
+                self.assertIn('must be real number', str(cm.exception))
+            self.assertRaises(TypeError, sys.setswitchinterval)
+            self.assertRaises(TypeError, sys.setswitchinterval, 1, 2)
+            self.assertRaises(TypeError, sys.getswitchinterval, 1)
+            self.assertRaises(OverflowError, sys.setswitchinterval, 10 ** 400)
+        finally:
+            sys.setswitchinterval(old)
+        self.assertEqual(sys.getswitchinterval(), old)
+
     def test_cpu_threads_do_not_starve(self):
-        # (12: more waiters than the queue has condition variables)
         for n in (2, 3, 5, 12):
             with Spinners(n, 30000) as sp:
                 pass
             self.assertGreaterEqual(min(sp.counts), 30000)
 
-    def test_cpu_threads_do_not_starve_with_short_interval(self):
-        with CheckInterval(1):
-            with Spinners(4, 5000) as sp:
-                pass
+    def test_cpu_threads_do_not_starve_with_tiny_intervals(self):
+        with SwitchInterval(1e-6):
+            with CheckInterval(1):
+                with Spinners(4, 5000) as sp:
+                    pass
         self.assertGreaterEqual(min(sp.counts), 5000)
 
-    def test_cpu_threads_switch_rarely(self):
-        # With only CPU-bound threads waiting, the holder gives the GIL
-        # to another one about once per PLUS_GIL_CPU_YIELD_EVERY checks
-        # (a little earlier when the next one already waits awake), where
-        # stock 2.7 switches at every check.
-        every = stats()['cpu_yield_every']
-        before = stats()
-        with Spinners(2, 100000):
-            pass
-        d = delta(before, stats())
-        self.assertGreater(d['cpu_yields'], 0)
-        self.assertLessEqual(d['cpu_yields'] * max(1, every // 2),
-                             d['checks'] + every)
+    def test_cpu_threads_take_turns_in_fifo_order(self):
+        # Three CPU-bound threads note each turn they get (the first loop
+        # after the GIL came to them): past the start, the turns repeat
+        # one fixed order, each thread once a round.
+        with SwitchInterval(0.001):
+            turns = []
+            stop = []
+            def spin(i):
+                while not stop:
+                    if turns[-1:] != [i]:
+                        turns.append(i)
+                        if len(turns) >= 40:
+                            stop.append(1)
+            threads = [start(spin, i) for i in range(3)]
+            join_all(threads)
+        rounds = turns[4:]
+        self.assertEqual(sorted(rounds[:3]), [0, 1, 2], turns)
+        for k in range(3, len(rounds)):
+            self.assertEqual(rounds[k], rounds[k - 3], turns)
 
-    @unittest.skipUnless(hasattr(os, 'sysconf') and
-                         os.sysconf('SC_NPROCESSORS_ONLN') > 1,
-                         'the head of the CPU queue spins only on a '
-                         'multi-processor machine')
-    def test_cpu_head_wakes_itself(self):
-        # Between CPU-bound threads, the next one sleeps on a timer of its
-        # own until its turn (by the pace of the holder's checks) instead
-        # of being woken by the holder; they still both progress.
-        every = stats()['cpu_yield_every']
-        if every < 2:
-            self.skipTest('no pace to time with PLUS_GIL_CPU_YIELD_EVERY 1')
-        before = stats()
-        with Spinners(2, 300000) as sp:
-            pass
-        d = delta(before, stats())
-        self.assertGreaterEqual(min(sp.counts), 300000)
-        self.assertGreater(d['cpu_yields'], 2)
-        self.assertGreater(d['timer_wakes'], 0)
+    def test_turns_are_one_interval(self):
+        # CPU-bound threads switch when a turn is over, not at every
+        # check: many checks to a switch (stock 2.7 switches at each).
+        with CheckInterval(10):
+            before = stats()
+            with Spinners(2, 200000):
+                pass
+            d = delta(before, stats())
+        self.assertGreater(d['switches'], 0)
+        self.assertGreater(d['expiries'], 0)
+        # (some 2 million bytecodes: switching at every check would make
+        # about 200000 switches)
+        self.assertLess(d['switches'], 12000)
+
+    def test_io_thread_served_at_next_instruction(self):
+        # The holder runs long C calls (about 10 ms); a thread back from a
+        # 1 ms sleep gets the GIL when the call in progress returns, not
+        # one or more checks later: while it sleeps and waits, the holder
+        # ends at most one call.
+        calls = [0]
+        stop = []
+        def holder():
+            while not stop:
+                long_c_call()
+                calls[0] += 1
+        t = start(holder)
+        try:
+            while calls[0] < 2:
+                time.sleep(0.001)
+            extra = []
+            for i in range(40):
+                before = calls[0]
+                time.sleep(0.001)
+                extra.append(calls[0] - before)
+        finally:
+            stop.append(1)
+            join_all([t])
+        extra.sort()
+        self.assertLessEqual(extra[len(extra) * 3 // 4], 1, extra)
+
+    def test_cpu_threads_keep_their_share_beside_short_sleeper(self):
+        # A thread that computes for a while (about 0.1 ms, then 1 ms) and
+        # then calls sleep(0), forever, is served first only until it has
+        # used a slice: two CPU-bound threads beside it each keep about a
+        # third of the GIL.  All three count in the same loop.
+        for burst in (2000, 20000):
+            counts = [0, 0, 0]
+            stop = []
+            def spin(i):
+                while not stop:
+                    counts[i] += 1
+            def short_sleeper():
+                while not stop:
+                    for k in xrange(burst):
+                        counts[2] += 1
+                    time.sleep(0)
+            threads = [start(spin, 0), start(spin, 1), start(short_sleeper)]
+            try:
+                while min(counts) < 1000000:
+                    time.sleep(0.01)
+            finally:
+                stop.append(1)
+                join_all(threads)
+            self.assertGreater(min(counts[0], counts[1]), counts[2] // 2,
+                               (burst, counts))
 
     def test_io_threads_do_not_starve_cpu_threads(self):
         # Threads that block all the time (sleep(0), lock hand-offs) get
@@ -182,10 +287,8 @@ class PriorityGilTest(unittest.TestCase):
         self.assertGreaterEqual(min(sp.counts), 20000)
 
     def check_lock_wait_wakes_cpu_thread(self, wait, wake):
-        # A lock wait does not wake the CPU queue when it drops the GIL
-        # (its partner may be about to come back for it); it must do so
-        # before it sleeps.  Here only the CPU-bound thread can end each
-        # wait: a wake-up that is never made hangs the wait.
+        # Only the CPU-bound thread can end each wait, and it must get
+        # the GIL from the waiter: a hand-over that is never made hangs.
         # It wakes round r only once the main thread is done with round
         # r - 1 (on a loaded machine the main thread may not run for a
         # long time, and two wake-ups of a Lock in a row would fail).
@@ -246,49 +349,6 @@ class PriorityGilTest(unittest.TestCase):
             self.assertTrue(rlock.acquire(True, JOIN))
             rlock.release()
         join_all([t])
-
-    def test_io_thread_gets_gil_from_cpu_thread(self):
-        # Every time the sleeper comes back from a sleep, the spinning
-        # thread holds the GIL; it must hand the GIL over at its next
-        # check (an I/O yield), not let the sleeper wait for a CPU turn.
-        stop = []
-        running = threading.Event()
-        def spin():
-            running.set()
-            while not stop:
-                pass
-        t = start(spin)
-        running.wait(JOIN)
-        before = stats()
-        sleeps = 20
-        for i in range(sleeps):
-            time.sleep(0.001)
-        d = delta(before, stats())
-        stop.append(1)
-        join_all([t])
-        # (a hand-over that the sleeper, not yet on a processor, does not
-        # take in time is taken back and retried: a reclaim)
-        self.assertGreaterEqual(d['io_yields'] + d['reclaims'], sleeps // 2)
-        self.assertGreaterEqual(d['io_takes'], sleeps)
-
-    def test_setcheckinterval_still_works(self):
-        old = sys.getcheckinterval()
-        try:
-            sys.setcheckinterval(7)
-            self.assertEqual(sys.getcheckinterval(), 7)
-            before = stats()
-            with Spinners(2, 20000):
-                pass
-            fine = delta(before, stats())['checks']
-            sys.setcheckinterval(700)
-            before = stats()
-            with Spinners(2, 20000):
-                pass
-            coarse = delta(before, stats())['checks']
-        finally:
-            sys.setcheckinterval(old)
-        # The same work makes ~100 times more checks at interval 7.
-        self.assertGreater(fine, coarse * 10)
 
     @unittest.skipUnless(hasattr(signal, 'SIGUSR1'), 'needs SIGUSR1')
     def test_signal_reaches_main_thread_beside_cpu_threads(self):
@@ -365,31 +425,6 @@ class PriorityGilTest(unittest.TestCase):
         finally:
             stop.append(1)
             join_all(others)
-
-    def test_cpu_thread_resumes_after_io_thread(self):
-        # A CPU-bound thread that gives the GIL to a thread back from a
-        # sleep takes it back when that one sleeps again (it "resumes" its
-        # turn), ahead of the CPU queue; with two CPU-bound threads the
-        # queue's turns still come, and both progress.
-        for n in (1, 2):
-            before = stats()
-            # (the spinners outlast the sleeps by far)
-            with Spinners(n, 1000000) as sp:
-                for i in range(20):
-                    time.sleep(0.001)
-            d = delta(before, stats())
-            self.assertGreaterEqual(min(sp.counts), 1000000)
-            self.assertGreater(d['resumes'], 0)
-
-    def test_holder_gives_processor_away(self):
-        # While threads back from blocking calls use the GIL, a CPU-bound
-        # holder calls sched_yield() now and then (see "Processor yields"
-        # in Python/plus_gil.h).
-        before = stats()
-        with Spinners(1, 1000000):
-            for i in range(20):
-                time.sleep(0.001)
-        self.assertGreater(delta(before, stats())['sched_yields'], 0)
 
     def test_many_threads_stress(self):
         # 24 threads: CPU-bound, sleeping, lock and Condition hand-offs,

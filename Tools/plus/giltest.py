@@ -7,9 +7,10 @@ usage: giltest.py [--repeat N] [--quick] [--only PREFIX]...
 
 The interpreters measured default to stock=build/none/python and
 plus=build/all/python (relative to the repository); more may be given,
-e.g. py3.13=~/.pyenv/versions/3.13.0/bin/python3.  A Python 3 named
-NAME@USus runs with sys.setswitchinterval(US microseconds), e.g.
-py3.13@250us=...: Python 3 with turns as short as PythonPlus's.  The
+e.g. py3.13=~/.pyenv/versions/3.13.0/bin/python3, or an earlier
+PythonPlus build (old=PATH).  An interpreter named NAME@USus (Python 3 or
+PythonPlus) runs with sys.setswitchinterval(US microseconds), e.g.
+py3.13@1000us=....  The
 first one is the reference of the ratio column.  Every measurement runs
 in a fresh process of each interpreter, N times (default 5); the table
 gives medians.  --only measures the rows whose name starts with PREFIX.
@@ -20,6 +21,15 @@ gives medians.  --only measures the rows whose name starts with PREFIX.
                     cost for threads; stock 2.7 thrashes on 2+ cores);
                     the median ratio of 11 adjacent pairs of runs in one
                     process
+  cpu N threads     throughput of N CPU-bound threads against one: the
+                    time of one thread doing N jobs one after the other,
+                    divided by that of N threads doing one each (N = 3, 4),
+                    the median of 11 alternations
+  cpu beside sleeper
+                    the share of their rate that two CPU-bound threads keep
+                    beside a thread that computes about 1 ms, then calls
+                    time.sleep(0), forever (a fair share is 0.67), the
+                    median of 11 alternations
   lock pair         transactions/s of a producer/consumer pair handing
                     each other two threading.Lock objects (ping-pong)
   cond pair         transactions/s of a producer/consumer pair passing one
@@ -28,7 +38,12 @@ gives medians.  --only measures the rows whose name starts with PREFIX.
   rtt N cpu         median round trip (microseconds) of a one-byte ping
                     from this driver process to a thread of the measured
                     process that echoes it over a TCP loopback socket,
-                    with N CPU-bound threads running there (N = 0, 1, 2)
+                    with N CPU-bound threads running there (N = 0..3)
+  rtt N ccall       the same beside N threads that loop over one long C
+                    call each (a regular expression over 200 KB that holds
+                    the GIL for about 10 ms), in calls: the median round
+                    trip divided by the call's median length, which the
+                    worker measures first (N = 1, 2)
 
 The driver runs under Python 2.7 or 3; so do the measured interpreters.
 Machine load matters: the driver prints os.getloadavg() before and after.
@@ -52,14 +67,30 @@ timer = getattr(time, 'perf_counter', time.time)
 # Workers: run inside the measured interpreter ("giltest.py --worker ...")
 # and print one JSON value.
 
-def busy_threads(n):
+LONG_TEXT = 'abc def ' * 25000
+
+
+def long_c_call(pattern=[]):
+    """About 10 ms in one C call that holds the GIL (no bytecode runs)."""
+    if not pattern:
+        import re
+        pattern.append(re.compile(r'(\w+)\s(?=\w)'))
+    return len(pattern[0].findall(LONG_TEXT))
+
+
+def busy_threads(n, c_calls=False):
     import threading
     stop = []
 
     def spin():
         while not stop:
             pass
-    threads = [threading.Thread(target=spin) for i in range(n)]
+
+    def call():
+        while not stop:
+            long_c_call()
+    threads = [threading.Thread(target=call if c_calls else spin)
+               for i in range(n)]
     for t in threads:
         t.daemon = True
         t.start()
@@ -76,26 +107,58 @@ def count(n):
         n -= 1
 
 
-def worker_cpu(size, rounds=11):
-    """The median, over `rounds` alternations, of the time of the
-    one-thread run divided by that of the two-thread run right after it:
-    the speed of this (virtual) machine drifts by more than the effect
-    measured, and a ratio of adjacent runs cancels most of the drift."""
+def run_threads(n, size):
+    """Seconds for n threads counting down from size each, at once."""
     import threading
+    threads = [threading.Thread(target=count, args=(size,))
+               for i in range(n)]
+    t0 = timer()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return timer() - t0
+
+
+def worker_cpu(size, n=2, rounds=11):
+    """The median, over `rounds` alternations, of the time of the
+    one-thread run (n jobs) divided by that of the n-thread run right after
+    it: the speed of this (virtual) machine drifts by more than the effect
+    measured, and a ratio of adjacent runs cancels most of the drift."""
     ratios = []
     for r in range(rounds):
         t0 = timer()
-        count(size)
-        count(size)
+        for i in range(n):
+            count(size)
         one = timer() - t0
-        threads = [threading.Thread(target=count, args=(size,))
-                   for i in (1, 2)]
-        t0 = timer()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        ratios.append(one / (timer() - t0))
+        ratios.append(one / run_threads(n, size))
+    return median(ratios)
+
+
+def worker_sleeper(size, rounds=11):
+    """The median, over `rounds` alternations, of the time of two counting
+    threads alone divided by their time beside a thread that counts about
+    1 ms and then calls time.sleep(0), forever."""
+    import threading
+    burst = [10000]
+    t0 = timer()
+    count(burst[0])
+    burst[0] = max(1000, int(burst[0] * 0.001 / (timer() - t0)))
+    ratios = []
+    for r in range(rounds):
+        alone = run_threads(2, size)
+        stop = []
+
+        def sleeper():
+            while not stop:
+                count(burst[0])
+                time.sleep(0)
+        t = threading.Thread(target=sleeper)
+        t.start()
+        beside = run_threads(2, size)
+        stop.append(1)
+        t.join()
+        ratios.append(alone / beside)
     return median(ratios)
 
 
@@ -178,17 +241,24 @@ def pair(producer, consumer, done, busy):
     return done[0] / elapsed
 
 
-def worker_echo(busy):
-    """Serve pings on a loopback port; the port goes to stdout first."""
+def worker_echo(busy, c_calls=False):
+    """Serve pings on a loopback port.  The first line on stdout gives the
+    port and the median length of a long C call (microseconds)."""
     import threading
+    lengths = []
+    for i in range(5 if c_calls else 0):
+        t0 = timer()
+        long_c_call()
+        lengths.append(timer() - t0)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(('127.0.0.1', 0))
     server.listen(1)
-    sys.stdout.write('%d\n' % server.getsockname()[1])
+    sys.stdout.write('%d %f\n' % (server.getsockname()[1],
+                                   median(lengths or [0]) * 1e6))
     sys.stdout.flush()
     conn, addr = server.accept()
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    stopper = busy_threads(busy)
+    stopper = busy_threads(busy, c_calls)
 
     def echo():
         while True:
@@ -212,13 +282,15 @@ def run_worker(args):
         sys.setswitchinterval(float(interval))
     kind = args[0]
     if kind == 'cpu':
-        result = worker_cpu(int(args[1]))
+        result = worker_cpu(int(args[1]), int(args[2]))
+    elif kind == 'sleeper':
+        result = worker_sleeper(int(args[1]))
     elif kind == 'lock':
         result = worker_lock(float(args[1]), int(args[2]))
     elif kind == 'cond':
         result = worker_cond(float(args[1]), int(args[2]))
     elif kind == 'echo':
-        worker_echo(int(args[1]))
+        worker_echo(int(args[1]), args[2:] == ['ccall'])
         return
     else:
         raise SystemExit('unknown worker %r' % kind)
@@ -245,14 +317,16 @@ def measure(python, args):
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
-def ping_rtt(python, busy, pings, limit):
-    """Median round trip in microseconds."""
-    proc = start(python, [HERE, '--worker', 'echo', str(busy)])
+def ping_rtt(python, busy, pings, limit, c_calls=False):
+    """Median round trip in microseconds; with c_calls, in calls."""
+    args = [HERE, '--worker', 'echo', str(busy)] + (['ccall'] * c_calls)
+    proc = start(python, args)
     try:
         line = proc.stdout.readline()
         if not line:
             raise SystemExit('%s: echo worker failed' % python[0])
-        port = int(line)
+        port, call_us = line.split()
+        port = int(port)
         sock = socket.create_connection(('127.0.0.1', port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         time.sleep(0.05)            # let the CPU-bound threads start
@@ -264,11 +338,15 @@ def ping_rtt(python, busy, pings, limit):
             if sock.recv(1) != b'p':
                 raise RuntimeError('echo worker failed')
             rtts.append(timer() - t0)
-            time.sleep(0.001)       # the echo thread blocks again
+            # the echo thread blocks again; with long C calls, a gap of
+            # its own so that pings arrive at any point of a call
+            time.sleep(0.013 if c_calls else 0.001)
         sock.sendall(b'q')
         sock.close()
     finally:
         proc.wait()
+    if c_calls:
+        return median(rtts) * 1e6 / float(call_us)
     return median(rtts) * 1e6
 
 
@@ -284,16 +362,26 @@ def benchmarks(quick):
     duration = 0.3 if quick else 0.6
     size = 400000 if quick else 1000000
     pings = 100 if quick else 300
-    rows = [('cpu e', 'higher', lambda py: measure(py, ['cpu', str(size)]))]
+    rows = [('cpu e', 'higher',
+             lambda py: measure(py, ['cpu', str(size), '2']))]
+    for n in (3, 4):
+        rows.append(('cpu %d threads' % n, 'higher',
+                     lambda py, n=n: measure(py, ['cpu', str(size), str(n)])))
+    rows.append(('cpu beside sleeper', 'higher',
+                 lambda py: measure(py, ['sleeper', str(size)])))
     for kind in ('lock', 'cond'):
         for busy in (0, 1):
             name = '%s pair%s (tps)' % (kind, ' +1 cpu' if busy else '')
             rows.append((name, 'higher',
                          lambda py, k=kind, b=busy:
                          measure(py, [k, str(duration), str(b)])))
-    for busy in (0, 1, 2):
+    for busy in (0, 1, 2, 3):
         rows.append(('rtt %d cpu (us)' % busy, 'lower',
                      lambda py, b=busy: ping_rtt(py, b, pings, 2.0)))
+    for busy in (1, 2):
+        rows.append(('rtt %d ccall (calls)' % busy, 'lower',
+                     lambda py, b=busy: ping_rtt(py, b, pings // 5, 4.0,
+                                                 c_calls=True)))
     return rows
 
 

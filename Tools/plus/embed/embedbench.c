@@ -1,11 +1,14 @@
 /* The cost of calling into Python from a foreign thread: nanoseconds per
    PyGILState_Ensure/Release pair, and per Ensure + call of a trivial
    Python function + Release, from one pthread that Python did not create
-   (the main thread waits in pthread_join, without the GIL).  Run by
-   Tools/plus/embedbench.sh against a stock and a PythonPlus build.
+   (the main thread waits in pthread_join, without the GIL); and the cost
+   of an uncontended drop and retake of the GIL (PyEval_SaveThread +
+   PyEval_RestoreThread, by the main thread, with no other thread around).
+   Run by Tools/plus/embedbench.sh against a stock and a PythonPlus build.
 
    usage: embedbench [-n PAIRS] [-r ROUNDS]
-   prints: pair_ns=N call_ns=N (the best of ROUNDS rounds of PAIRS each) */
+   prints: pair_ns=N call_ns=N drop_ns=N (the best of ROUNDS rounds of
+   PAIRS each) */
 
 #include <Python.h>
 #include <pthread.h>
@@ -17,7 +20,7 @@
 static long n_pairs = 200000;
 static int n_rounds = 5;
 static PyObject *trivial;               /* def f(): pass */
-static double best_pair = -1.0, best_call = -1.0;
+static double best_pair = -1.0, best_call = -1.0, best_drop = -1.0;
 static int failed = 0;
 
 static double
@@ -76,7 +79,7 @@ main(int argc, char **argv)
     PyThreadState *main_state;
     PyObject *globals;
     pthread_t tid;
-    int opt;
+    int opt, r;
 
     while ((opt = getopt(argc, argv, "n:r:")) != -1) {
         switch (opt) {
@@ -101,6 +104,15 @@ main(int argc, char **argv)
     trivial = PyDict_GetItemString(globals, "f");
     Py_INCREF(trivial);
 
+    for (r = 0; r < n_rounds; r++) {
+        long i;
+        double t0 = now();
+        for (i = 0; i < n_pairs; i++) {
+            PyEval_RestoreThread(PyEval_SaveThread());
+        }
+        keep_best(&best_drop, t0, now());
+    }
+
     main_state = PyEval_SaveThread();
     if (pthread_create(&tid, NULL, foreign, NULL) != 0) {
         fprintf(stderr, "embedbench: pthread_create failed\n");
@@ -111,6 +123,7 @@ main(int argc, char **argv)
 
     Py_DECREF(trivial);
     Py_Finalize();
-    printf("pair_ns=%.1f call_ns=%.1f\n", best_pair, best_call);
+    printf("pair_ns=%.1f call_ns=%.1f drop_ns=%.1f\n",
+           best_pair, best_call, best_drop);
     return failed;
 }
