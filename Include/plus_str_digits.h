@@ -8,8 +8,8 @@
    it; a non-zero limit is at least _PY_LONG_MAX_STR_DIGITS_THRESHOLD.
    Implemented in Objects/plus_int_digits.h (built into longobject.c). */
 
-#ifndef Py_PLUS_STR_DIGITS_H
-#define Py_PLUS_STR_DIGITS_H
+#ifndef Py_PYPLUS_STR_DIGITS_H
+#define Py_PYPLUS_STR_DIGITS_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,4 +41,4 @@ PyAPI_FUNC(int) _PySys_InitIntMaxStrDigits(PyObject *sysdict);
 #ifdef __cplusplus
 }
 #endif
-#endif /* !Py_PLUS_STR_DIGITS_H */
+#endif /* !Py_PYPLUS_STR_DIGITS_H */

@@ -118,6 +118,12 @@
    sem_t (interruptible by signals; faster in Tools/plus/lockfloor.c), 0
    through its own pthread_cond_t (not interruptible: glibc restarts
    condvar waits after a signal).  macOS has no unnamed semaphores. */
+/* PLUS_LOCK_SPIN_US (native-locks): how long (microseconds) a lock or
+   condition waiter waits awake before it sleeps (Python/plus_spin.h); 0
+   never spins, nor does any waiter on one processor. */
+#ifndef PLUS_LOCK_SPIN_US
+#define PLUS_LOCK_SPIN_US 20
+#endif
 #ifndef PLUS_SEM_CONDVAR
 #if defined(__APPLE__)
 #define PLUS_SEM_CONDVAR 0
@@ -181,6 +187,7 @@
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
     X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
     X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR) \
+    X("PLUS_LOCK_SPIN_US", PLUS_LOCK_SPIN_US) \
     X("PLUS_GIL_INTERVAL_US", PLUS_GIL_INTERVAL_US) \
     X("PLUS_GIL_SPIN_US", PLUS_GIL_SPIN_US)
 

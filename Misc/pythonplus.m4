@@ -118,6 +118,8 @@ PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict: table growth, in percent of the entries (default 150)])
 PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
     [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
+PLUS_TUNABLE([plus-lock-spin-us], [PLUS_LOCK_SPIN_US],
+    [native-locks: how long a lock waiter waits awake before it sleeps, in microseconds (default 20)])
 PLUS_TUNABLE([plus-gil-interval-us], [PLUS_GIL_INTERVAL_US],
     [priority-gil: the switch interval at start-up, in microseconds (default 5000)])
 PLUS_TUNABLE([plus-gil-spin-us], [PLUS_GIL_SPIN_US],

@@ -7,8 +7,8 @@
    if that source fails is the hash secret used as before (expat then
    picks its own salt for 0).  Included by pyexpat.c and _elementtree.c.
 */
-#ifndef PLUS_EXPAT_SALT_H
-#define PLUS_EXPAT_SALT_H
+#ifndef Py_PYPLUS_EXPAT_SALT_H
+#define Py_PYPLUS_EXPAT_SALT_H
 
 static unsigned long
 plus_expat_hash_salt(void)
@@ -26,4 +26,4 @@ plus_expat_hash_salt(void)
     return salt;
 }
 
-#endif /* PLUS_EXPAT_SALT_H */
+#endif /* Py_PYPLUS_EXPAT_SALT_H */

@@ -62,11 +62,6 @@
 #include <semaphore.h>
 #endif
 
-/* How long (microseconds) a waiter waits awake before it sleeps (see
-   plus_spin.h); 0 never spins. */
-#ifndef PLUS_LOCK_SPIN_US
-#define PLUS_LOCK_SPIN_US 20
-#endif
 
 typedef struct _plus_waiter {
     struct _plus_waiter *prev;

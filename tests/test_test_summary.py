@@ -161,7 +161,7 @@ class FixtureTest(SummaryCase):
             'regrtest': ('FAIL', 'no closing report')})
 
     def test_empty_log(self):
-        s = self.summarise('empty.log')
+        s = self.summarise(text='')
         self.assertSummary(s, 1, (0, 1, 0),
                            {'regrtest': ('FAIL', 'empty log')})
 
@@ -250,10 +250,10 @@ class FixtureTest(SummaryCase):
 
     def test_no_suite(self):
         # TESTS=embed-host: regrtest does not run, the log stays empty.
-        s = self.summarise('empty.log', args=['--no-suite', '--result',
+        s = self.summarise(text='', args=['--no-suite', '--result',
                                               'embed-host=PASS'])
         self.assertSummary(s, 0, (1, 0, 0), {'embed-host': 'PASS'})
-        s = self.summarise('empty.log', args=['--no-suite'])
+        s = self.summarise(text='', args=['--no-suite'])
         self.assertSummary(s, 1, (0, 0, 0), {})
 
 
