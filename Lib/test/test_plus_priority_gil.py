@@ -48,17 +48,27 @@ def start(target, *args):
     return t
 
 
-class SwitchInterval(object):
+class Setting(object):
+    """Set an interpreter setting for a with block, e.g.
+    Setting(sys.setswitchinterval, sys.getswitchinterval, 0.001)."""
 
-    def __init__(self, seconds):
-        self.seconds = seconds
+    def __init__(self, setter, getter, value):
+        self.setter, self.getter, self.value = setter, getter, value
 
     def __enter__(self):
-        self.old = sys.getswitchinterval()
-        sys.setswitchinterval(self.seconds)
+        self.old = self.getter()
+        self.setter(self.value)
 
     def __exit__(self, *exc):
-        sys.setswitchinterval(self.old)
+        self.setter(self.old)
+
+
+def SwitchInterval(seconds):
+    return Setting(sys.setswitchinterval, sys.getswitchinterval, seconds)
+
+
+def CheckInterval(n):
+    return Setting(sys.setcheckinterval, sys.getcheckinterval, n)
 
 
 def long_c_call():
@@ -68,19 +78,6 @@ def long_c_call():
 
 LONG_TEXT = 'abc def ' * 25000
 LONG_PATTERN = re.compile(r'(\w+)\s(?=\w)')
-
-
-class CheckInterval(object):
-
-    def __init__(self, n):
-        self.n = n
-
-    def __enter__(self):
-        self.old = sys.getcheckinterval()
-        sys.setcheckinterval(self.n)
-
-    def __exit__(self, *exc):
-        sys.setcheckinterval(self.old)
 
 
 class Spinners(object):

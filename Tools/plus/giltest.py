@@ -140,10 +140,9 @@ def worker_sleeper(size, rounds=11):
     threads alone divided by their time beside a thread that counts about
     1 ms and then calls time.sleep(0), forever."""
     import threading
-    burst = [10000]
     t0 = timer()
-    count(burst[0])
-    burst[0] = max(1000, int(burst[0] * 0.001 / (timer() - t0)))
+    count(10000)
+    burst = max(1000, int(10000 * 0.001 / (timer() - t0)))  # about 1 ms
     ratios = []
     for r in range(rounds):
         alone = run_threads(2, size)
@@ -151,7 +150,7 @@ def worker_sleeper(size, rounds=11):
 
         def sleeper():
             while not stop:
-                count(burst[0])
+                count(burst)
                 time.sleep(0)
         t = threading.Thread(target=sleeper)
         t.start()
