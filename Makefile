@@ -5,7 +5,10 @@
 #   make test               build it and run the regression suite
 #   make PLUS=none test     the same with every feature off (stock 2.7.18)
 #   make PLUS=float-reuse   any comma-separated feature list (see README)
-#   make install PREFIX=/opt/pythonplus
+#   make install PREFIX=/opt/pythonplus   (ENSUREPIP=no: without pip)
+#   make altinstall         the same without the python, python2 links
+#   make uninstall          remove what the installs into PREFIX wrote
+#   make sanitize           a build with AddressSanitizer and UBSan, tested
 #   make deps               install the Debian build dependencies
 #   make prepare / patches  the patch workflow (see README)
 #   make baseline           build and test pristine upstream, for comparison
@@ -22,7 +25,7 @@ BUILDDIR ?= build/$(subst $(comma),+,$(PLUS))
 
 export PLUS PREFIX JOBS CONFIGURE_ARGS TESTS BUILDDIR
 
-.PHONY: all build test install deps fetch prepare patches baseline \
+.PHONY: all build test install altinstall uninstall sanitize deps fetch prepare patches baseline \
 	clean clean-src distclean
 
 all: build
@@ -35,6 +38,26 @@ test: build
 
 install: build
 	@scripts/build.sh install
+
+altinstall: build
+	@scripts/build.sh altinstall
+
+uninstall:
+	@scripts/build.sh uninstall
+
+# The thread tests (or TESTS) under AddressSanitizer and UBSan, in
+# build/sanitize, without pymalloc so that ASan sees every object.  A
+# report stops the test (halt_on_error); leak reports are off: the
+# interpreter keeps its objects at exit.
+SANITIZE = -fsanitize=address,undefined
+SANITIZE_TESTS = test_thread test_threading test_threadsignals \
+	test_plus_priority_gil test_plus_native_locks test_plus_native_condition \
+	test_plus_thread_atomic test_plus_gilstate
+sanitize:
+	@BUILDDIR=build/sanitize CONFIGURE_ARGS="--without-pymalloc $(CONFIGURE_ARGS)" \
+	CFLAGS="$(SANITIZE) -fno-omit-frame-pointer" LDFLAGS="$(SANITIZE)" \
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	TESTS="$(or $(TESTS),$(SANITIZE_TESTS))" scripts/build.sh test
 
 fetch:
 	@scripts/fetch-upstream.sh

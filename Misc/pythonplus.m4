@@ -13,7 +13,8 @@ dnl the Makefile and so reaches sysconfig.  Include/pyplus.h holds the
 dnl defaults for builds without configure.
 dnl
 dnl A tunable is an integer macro with its own --with-plus-NAME=N option;
-dnl left unset, its default comes from Include/pyplus.h.
+dnl left unset, its default comes from Include/pyplus.h.  pyconfig.h
+dnl records every tunable's value either way.
 
 dnl PLUS_FEATURE(name, MACRO, description)
 AC_DEFUN([PLUS_FEATURE], [
@@ -28,6 +29,9 @@ AC_DEFINE_UNQUOTED([$2], [$plus_value], [PythonPlus: $3 (0 or 1).])
 ])
 
 dnl PLUS_TUNABLE(option-name, MACRO, description)
+dnl Left unset, the tunable takes the value Include/pyplus.h gives it on
+dnl this platform (computed by the compiler), so that pyconfig.h, and with
+dnl it sysconfig, always carries the value the build uses.
 AC_DEFUN([PLUS_TUNABLE], [
 AC_ARG_WITH([$1],
     AS_HELP_STRING([--with-$1=N], [PythonPlus: $3]),
@@ -35,7 +39,13 @@ AC_ARG_WITH([$1],
         ''|-|?*-*|*[[!0-9-]]*)
             AC_MSG_ERROR([--with-$1 takes a whole number, not '$withval']) ;;
      esac
-     AC_DEFINE_UNQUOTED([$2], [$withval], [PythonPlus: $3])])
+     plus_value=$withval],
+    [AC_COMPUTE_INT([plus_value], [$2], [
+#define Py_LIMITED_API 1
+#include "$srcdir/Include/pyplus.h"
+],
+        [AC_MSG_ERROR([cannot compute the default of $2 from Include/pyplus.h])])])
+AC_DEFINE_UNQUOTED([$2], [$plus_value], [PythonPlus: $3])
 ])
 
 dnl The feature list.  Each feature issue adds its line here, its default in

@@ -102,6 +102,30 @@ plus_tunable_values(void)
     return values;
 }
 
+/* 2.7's struct sequence repr stops at 512 characters ("..."); this one
+   shows every field in full, as Python 3's does. */
+static PyObject *
+plus_info_repr(PyObject *info)
+{
+    PyObject *result = PyString_FromString("sys.pythonplus(");
+    Py_ssize_t i;
+
+    for (i = 0; result != NULL && plus_info_fields[i].name != NULL; i++) {
+        PyObject *value = PyObject_Repr(PyStructSequence_GET_ITEM(info, i));
+        if (value == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyString_ConcatAndDel(&result, PyString_FromFormat(
+            "%s%s=%s", i ? ", " : "", plus_info_fields[i].name,
+            PyString_AS_STRING(value)));
+        Py_DECREF(value);
+    }
+    if (result != NULL)
+        PyString_ConcatAndDel(&result, PyString_FromString(")"));
+    return result;
+}
+
 PyObject *
 _PyPlus_GetInfo(void)
 {
@@ -112,6 +136,7 @@ _PyPlus_GetInfo(void)
         /* Like sys.flags: no new instances from Python code. */
         PlusInfoType.tp_init = NULL;
         PlusInfoType.tp_new = NULL;
+        PlusInfoType.tp_repr = plus_info_repr;
     }
     info = PyStructSequence_New(&PlusInfoType);
     if (info == NULL)

@@ -1,14 +1,21 @@
 #!/bin/sh
 # Configure, build, test and install one PythonPlus variant.
 #
-#   build.sh build | test | install | baseline
+#   build.sh build | test | install | altinstall | uninstall | baseline
 #
 # Settings come from the environment (the top Makefile exports them):
 #   PLUS            feature list for --with-plus (all, none, a,b,-c ...)
 #   BUILDDIR        build folder (default build/<PLUS>)
 #   PREFIX          installation prefix
+#   DESTDIR         staging root for install and uninstall (packaging)
+#   ENSUREPIP       no: install without pip (default: pip and setuptools
+#                   from the bundled wheels)
 #   JOBS            parallel jobs for make and regrtest
 #   CONFIGURE_ARGS  extra configure arguments (--with-pydebug, tunables)
+#   CFLAGS, CPPFLAGS, LDFLAGS
+#                   the user's own flags (also accepted inside
+#                   CONFIGURE_ARGS); ours are added to them, never the
+#                   other way round
 #   TESTS           run only these regrtest tests (and/or embed-host,
 #                   test-summary)
 #   TEST_TIMEOUT    time limit of one regrtest test module, in seconds
@@ -31,12 +38,17 @@ esac
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
+# A "make CFLAGS=..." on the top Makefile's command line would reach the
+# interpreter's own Makefile through MAKEFLAGS and replace its CFLAGS
+# there; the flags go to configure instead (through the environment).
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES
+
 # Build the way Debian does, plus an rpath so that the interpreter finds its
 # libpython2.7.so both in the build folder and once installed.
 configure_args() {
     echo --prefix="$PREFIX" --enable-shared --enable-unicode=ucs4 \
-        --with-system-ffi --with-system-expat --enable-ipv6 "$@" \
-        $CONFIGURE_ARGS
+        --with-system-ffi --with-system-expat --enable-ipv6 \
+        --with-ensurepip=install "$@" $CONFIGURE_ARGS
 }
 
 configure_and_make() {
@@ -56,15 +68,33 @@ configure_and_make() {
         CCACHE_NOHASHDIR=1
         export PATH CCACHE_BASEDIR CCACHE_NOHASHDIR
     fi
+    # Our rpath goes before the user's LDFLAGS (from the environment or
+    # CONFIGURE_ARGS), in one LDFLAGS: configure keeps only the last one.
     # The Makefile turns \$$ORIGIN into a literal $ORIGIN for the linker.
-    ldflags="LDFLAGS=-Wl,-rpath,\\\$\$ORIGIN:$PREFIX/lib"
+    user_ldflags=${LDFLAGS:+ $LDFLAGS}
+    n=$#
+    while [ "$n" -gt 0 ]; do
+        arg=$1
+        shift
+        n=$((n - 1))
+        case $arg in
+            LDFLAGS=*) user_ldflags="$user_ldflags ${arg#LDFLAGS=}" ;;
+            *) set -- "$@" "$arg" ;;
+        esac
+    done
+    ldflags="LDFLAGS=-Wl,-rpath,\\\$\$ORIGIN:$PREFIX/lib$user_ldflags"
+    settings="$* $ldflags CFLAGS=${CFLAGS:-} CPPFLAGS=${CPPFLAGS:-}"
     if [ ! -f "$d/Makefile" ] || [ "$d/configure" -nt "$d/config.status" ] ||
-        [ "$(cat "$d/.plus-configure" 2>/dev/null)" != "$* $ldflags" ]; then
+        [ "$(cat "$d/.plus-configure" 2>/dev/null)" != "$settings" ]; then
         echo "build.sh: configuring $d"
         rm -f "$d/.plus-configure"
         (cd "$d" && ./configure "$@" "$ldflags" > configure.log 2>&1) ||
             die "configure failed in $d: see $d/configure.log"
-        echo "$* $ldflags" > "$d/.plus-configure"
+        # setup.py copies the scripts (pydoc, 2to3, idle, smtpd.py) only
+        # when they are missing or older than their source: their first
+        # line names the interpreter of the configured prefix.
+        rm -rf "$d"/build/scripts-*
+        echo "$settings" > "$d/.plus-configure"
     fi
     echo "build.sh: building $d (make -j$JOBS, log in $d/make.log)"
     (cd "$d" && make -j"$JOBS" > make.log 2>&1) ||
@@ -170,11 +200,66 @@ tests() {
     run_suite "$dir"
 }
 
+# The install manifest: every file and link an install wrote and every
+# folder it created, one absolute path (without DESTDIR) a line.
+manifest_path=share/pythonplus/install-manifest
+
+# make install or altinstall in the build folder, then add what it wrote
+# to the manifest: the files whose change time is after the start (no copy
+# can preserve a change time) and the folders that were not there before.
 install() {
-    echo "build.sh: installing $dir into ${DESTDIR:-}$PREFIX"
-    (cd "$dir" && make install > install.log 2>&1) ||
-        { tail -n 30 "$dir/install.log" >&2; die "make install failed: see $dir/install.log"; }
-    echo "build.sh: installed ${DESTDIR:-}$PREFIX/bin/python2.7"
+    target=$1
+    root=${DESTDIR:-}
+    base=$root$PREFIX
+    manifest=$base/$manifest_path
+    echo "build.sh: $target of $dir into $base"
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    : > "$work/start"
+    find "$base" -type d 2>/dev/null | sort > "$work/folders-before" || true
+    # File times have a coarse clock: what the install writes must come
+    # strictly after the start mark.
+    sleep 1
+    (cd "$dir" && make "$target" ${ENSUREPIP:+ENSUREPIP=$ENSUREPIP} \
+        > install.log 2>&1) ||
+        { tail -n 30 "$dir/install.log" >&2; die "make $target failed: see $dir/install.log"; }
+    mkdir -p "$(dirname "$manifest")"
+    touch "$manifest"
+    strip_root() { cut -c$((${#root} + 1))-; }
+    {
+        find "$base" ! -type d -cnewer "$work/start" | strip_root
+        find "$base" -type d | sort | comm -13 "$work/folders-before" - |
+            strip_root
+        # What an earlier install into the same prefix wrote.
+        cat "$manifest" 2>/dev/null || true
+    } | sort -u > "$work/manifest"
+    cp "$work/manifest" "$manifest"
+    echo "build.sh: installed $base/bin/python2.7 ($(wc -l < "$manifest") paths in $manifest)"
+}
+
+# Remove what the manifest lists: files and links, then the folders that
+# are left empty, deepest first.  What others put there stays.
+uninstall() {
+    root=${DESTDIR:-}
+    manifest=$root$PREFIX/$manifest_path
+    [ -f "$manifest" ] ||
+        die "no install manifest at $manifest: nothing was installed in $root$PREFIX by 'make install'"
+    echo "build.sh: removing the $(wc -l < "$manifest") paths of $manifest"
+    while IFS= read -r path; do
+        if [ -L "$root$path" ] || [ -f "$root$path" ]; then
+            rm -f "$root$path"
+        fi
+    done < "$manifest"
+    kept=$(sort -r "$manifest" | while IFS= read -r path; do
+        if [ -d "$root$path" ] && ! rmdir "$root$path" 2>/dev/null; then
+            echo "$root$path"
+        fi
+    done)
+    if [ -n "$kept" ]; then
+        echo "build.sh: kept these folders, which hold files the install did not write:"
+        echo "$kept" | sed 's/^/  /'
+    fi
+    echo "build.sh: uninstalled from $root$PREFIX"
 }
 
 # Pristine upstream, built the same way, no patches and no overlay: the
@@ -193,7 +278,9 @@ baseline() {
 case ${1:-} in
     build) build ;;
     test) tests ;;
-    install) install ;;
+    install) install install ;;
+    altinstall) install altinstall ;;
+    uninstall) uninstall ;;
     baseline) baseline ;;
-    *) die "usage: build.sh build | test | install | baseline" ;;
+    *) die "usage: build.sh build | test | install | altinstall | uninstall | baseline" ;;
 esac

@@ -195,6 +195,30 @@ class PlusInfoTest(unittest.TestCase):
             self.assertEqual(sys.pythonplus.tunables[name], int(value))
             self.assertEqual(sysconfig.get_config_var(name), int(value))
 
+    def test_every_tunable_reported_with_its_value(self):
+        # Every tunable Include/pyplus.h defines is in sys.pythonplus, and
+        # sysconfig and pyconfig.h carry the same value, given to
+        # configure or not.
+        header = os.path.join(sysconfig.get_python_inc(), 'pyplus.h')
+        with open(header) as f:
+            defined = set(re.findall(r'^#ifndef (PLUS_[A-Z0-9_]+)$', f.read(),
+                                     re.M))
+        self.assertEqual(set(sys.pythonplus.tunables), defined)
+        with open(sysconfig.get_config_h_filename()) as f:
+            pyconfig = f.read()
+        for name, value in sys.pythonplus.tunables.items():
+            self.assertEqual(sysconfig.get_config_var(name), value, name)
+            self.assertIn('#define %s %d\n' % (name, value), pyconfig)
+
+    def test_repr_shows_every_field(self):
+        text = repr(sys.pythonplus)
+        self.assertTrue(text.startswith('sys.pythonplus(name='), text)
+        self.assertTrue(text.endswith(')'), text)
+        for field in ('version', 'features', 'disabled', 'tunables'):
+            self.assertIn('%s=%r' % (field, getattr(sys.pythonplus, field)),
+                          text)
+        self.assertNotIn('...', text)
+
     def test_features_match_configure_line(self):
         self.assertEqual(set(sys.pythonplus.features), configured_features())
 
