@@ -111,7 +111,8 @@ plus_info_repr(PyObject *info)
     Py_ssize_t i;
 
     for (i = 0; result != NULL && plus_info_fields[i].name != NULL; i++) {
-        PyObject *value = PyObject_Repr(PyStructSequence_GET_ITEM(info, i));
+        PyObject *value = PyObject_Repr(
+            ((PyStructSequence *)info)->ob_item[i]);
         if (value == NULL) {
             Py_CLEAR(result);
             break;

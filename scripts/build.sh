@@ -245,12 +245,16 @@ uninstall() {
     [ -f "$manifest" ] ||
         die "no install manifest at $manifest: nothing was installed in $root$PREFIX by 'make install'"
     echo "build.sh: removing the $(wc -l < "$manifest") paths of $manifest"
+    # The manifest lists itself: read a copy.
+    list=$(mktemp)
+    trap 'rm -f "$list"' EXIT
+    cp "$manifest" "$list"
     while IFS= read -r path; do
         if [ -L "$root$path" ] || [ -f "$root$path" ]; then
             rm -f "$root$path"
         fi
-    done < "$manifest"
-    kept=$(sort -r "$manifest" | while IFS= read -r path; do
+    done < "$list"
+    kept=$(sort -r "$list" | while IFS= read -r path; do
         if [ -d "$root$path" ] && ! rmdir "$root$path" 2>/dev/null; then
             echo "$root$path"
         fi

@@ -199,7 +199,7 @@ class PlusInfoTest(unittest.TestCase):
         # Every tunable Include/pyplus.h defines is in sys.pythonplus, and
         # sysconfig and pyconfig.h carry the same value, given to
         # configure or not.
-        header = os.path.join(sysconfig.get_python_inc(), 'pyplus.h')
+        header = os.path.join(sysconfig.get_path('include'), 'pyplus.h')
         with open(header) as f:
             defined = set(re.findall(r'^#ifndef (PLUS_[A-Z0-9_]+)$', f.read(),
                                      re.M))
