@@ -47,6 +47,22 @@
 #define PLUS_DICT_GROWTH 150
 #endif
 
+/* WITH_PLUS_COMPACT_DICT: a dict is a small index table (a power of 2,
+   slots of 1, 2, 4 or 8 bytes as the size needs) and a dense array of
+   entries in insertion order, sized to the entries it must hold rather
+   than to a power of 2; iteration follows insertion order.  With
+   tight-dict on too, PLUS_DICT_LOAD_NUM/PLUS_DICT_LOAD_DEN say how full
+   the index may be and PLUS_DICT_GROWTH how much room a dict whose
+   entries are full makes (in percent of its entries); without it, stock's
+   2/3 and 200.  PLUS_DICT_MINSIZE does not apply (a compact dict keeps no
+   entries inside the object; an empty one has no table).  The dict object changes size:
+   extensions built against these headers need a build with the same
+   switch.  Used in Include/dictobject.h, Objects/plus_dict.h and
+   Objects/plus_compact_dict.h. */
+#ifndef WITH_PLUS_COMPACT_DICT
+#define WITH_PLUS_COMPACT_DICT 1
+#endif
+
 /* WITH_PLUS_NO_ZOMBIE_FRAMES: code objects keep no cached frame
    (co_zombieframe stays NULL); frames come from the bounded free list.
    Used in Objects/frameobject.c. */
@@ -167,6 +183,7 @@
 #define PY_PLUS_FEATURES(X) \
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
+    X("compact-dict", WITH_PLUS_COMPACT_DICT) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
     X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
     X("func-close", WITH_PLUS_FUNC_CLOSE) \

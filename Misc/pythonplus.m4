@@ -79,6 +79,8 @@ PLUS_FEATURE([float-reuse], [WITH_PLUS_FLOAT_REUSE],
     [share one float object per integral value in a small range])
 PLUS_FEATURE([tight-dict], [WITH_PLUS_TIGHT_DICT],
     [small dict objects, fuller tables, slower table growth])
+PLUS_FEATURE([compact-dict], [WITH_PLUS_COMPACT_DICT],
+    [dicts as an index plus dense entries in insertion order])
 PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],
@@ -121,11 +123,11 @@ PLUS_TUNABLE([plus-float-reuse-max], [PLUS_FLOAT_REUSE_MAX],
 PLUS_TUNABLE([plus-dict-minsize], [PLUS_DICT_MINSIZE],
     [tight-dict: slots kept inside a dict object, a power of 2 (default 1)])
 PLUS_TUNABLE([plus-dict-load-num], [PLUS_DICT_LOAD_NUM],
-    [tight-dict: numerator of the max load fraction (default 4)])
+    [tight-dict, compact-dict: numerator of the max load fraction (default 4)])
 PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
-    [tight-dict: denominator of the max load (default 5)])
+    [tight-dict, compact-dict: denominator of the max load (default 5)])
 PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
-    [tight-dict: table growth, in percent of the entries (default 150)])
+    [tight-dict, compact-dict: table growth, in percent of the entries (default 150)])
 PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
     [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
 PLUS_TUNABLE([plus-lock-spin-us], [PLUS_LOCK_SPIN_US],

@@ -16,10 +16,18 @@
    limit resizes at once (as in stock), so no table stays full.
 
    With the switch off, the macros below are stock 2.7.18's expressions.
-   Included once, by Objects/dictobject.c. */
+   Under WITH_PLUS_COMPACT_DICT they count entries of the dense array
+   instead (Objects/plus_compact_dict.h), which takes the load and growth
+   tunables when tight-dict is on too.  Included once, by Objects/dictobject.c.
+
+   PLUS_DICT_LAST_SLOT(mp)  the last position of mp->ma_table that loops
+                            over the items visit (they skip NULL values);
+   PLUS_DICT_GROW_AFTER_INSERT(mp)  true when an insertion left the table
+                            too full, so that it grows at once;
+   PLUS_DICT_MERGE_NO_ROOM(mp, n)  true when n more entries would not fit
+                            without growing. */
 
 #if WITH_PLUS_TIGHT_DICT
-
 #if (PLUS_DICT_MINSIZE) < 1 || ((PLUS_DICT_MINSIZE) & ((PLUS_DICT_MINSIZE) - 1))
 #error "PLUS_DICT_MINSIZE must be a power of 2 (1 is allowed)"
 #endif
@@ -29,6 +37,24 @@
 #if (PLUS_DICT_GROWTH) <= 100
 #error "PLUS_DICT_GROWTH is a percentage and must be above 100"
 #endif
+#endif
+
+#if WITH_PLUS_COMPACT_DICT
+
+/* A compact dict grows when an insertion finds its entries full
+   (plus_cd_grown), so nothing happens after one; the sizes are counts of
+   entries. */
+#define PLUS_DICT_LAST_SLOT(mp) (((PyDictObject *)(mp))->ma_fill - 1)
+#define PLUS_DICT_GROW_AFTER_INSERT(mp) 0
+#define PLUS_DICT_MERGE_NO_ROOM(mp, n) \
+    ((mp)->ma_fill + (n) > (mp)->ma_usable)
+#define PLUS_DICT_GROWN(used) plus_cd_grown(used)
+#define PLUS_DICT_SIZED_FOR(n) (n)
+#define PLUS_DICT_MERGE_SIZED_FOR(n) (n)
+#define PLUS_DICT_PRESIZED(n) (n)
+#define PLUS_DICT_PRESIZE_FROM 0
+
+#elif WITH_PLUS_TIGHT_DICT
 
 /* The smallest "minused" for dictresize() (which picks the smallest power
    of 2 above it) whose table holds n entries under the load limit. */
@@ -71,4 +97,12 @@ plus_dict_grown(Py_ssize_t used)
 #define PLUS_DICT_PRESIZED(n) (n)
 #define PLUS_DICT_PRESIZE_FROM 5
 
-#endif /* WITH_PLUS_TIGHT_DICT */
+#endif /* WITH_PLUS_COMPACT_DICT, WITH_PLUS_TIGHT_DICT */
+
+#if !WITH_PLUS_COMPACT_DICT
+#define PLUS_DICT_LAST_SLOT(mp) (((PyDictObject *)(mp))->ma_mask)
+#define PLUS_DICT_GROW_AFTER_INSERT(mp) \
+    PLUS_DICT_OVER_LOAD((mp)->ma_fill, (mp)->ma_mask + 1)
+#define PLUS_DICT_MERGE_NO_ROOM(mp, n) \
+    PLUS_DICT_OVER_LOAD((mp)->ma_fill + (n), (mp)->ma_mask + 1)
+#endif

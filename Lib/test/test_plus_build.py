@@ -19,8 +19,23 @@ def _float_reuse_probe():
     return float('2') is float('2')
 
 def _tight_dict_probe():
+    if 'compact-dict' in sys.pythonplus.features:
+        # A compact dict of 6 keys added one by one has room for 7 with
+        # tight-dict's growth (150%), for 10 with the default (200%).
+        d = {}
+        for i in range(6):
+            d[i] = i
+        return sys.getsizeof(d) - sys.getsizeof({}) < 9 * 24
     # An empty stock dict keeps 8 slots inside the object.
     return sys.getsizeof({}) < sys.getsizeof(set())
+
+def _compact_dict_probe():
+    # Insertion order: a stock or tight table keeps small ints in the
+    # slot of their value, so lists them in increasing order.
+    d = {}
+    for k in (3, 1, 2):
+        d[k] = k
+    return d.keys() == [3, 1, 2]
 
 def _no_zombie_frames_probe():
     from test.test_plus_no_zombie_frames import \
@@ -110,6 +125,7 @@ def _thread_atomic_probe():
 FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
+    'compact-dict': ('WITH_PLUS_COMPACT_DICT', _compact_dict_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
