@@ -94,6 +94,8 @@ commit them, or run 'make dist DIST_DIRTY=yes' for a test release"
     sed -e "s|@VERSION@|$version|g" -e "s|@URL@|${url%/}/$name.tgz|g" \
         -e "s|@SHA256@|$sha|g" "$top/Misc/pyenv/pythonplus.in" \
         > "$out/pythonplus-$version"
+    ! command -v bash >/dev/null || bash -n "$out/pythonplus-$version" ||
+        die "the pyenv definition $out/pythonplus-$version is not valid bash"
     echo "dist.sh: wrote $tgz ($(du -k "$tgz" | cut -f1) kB)"
     echo "dist.sh:   sha256 $sha ($tgz.sha256)"
     echo "dist.sh:   pyenv definition $out/pythonplus-$version"
