@@ -93,7 +93,9 @@ build() {
     ln -s "$prefix/bin/python2.7-config" "$root/usr/bin/pythonplus2.7-config"
     pc=$root$prefix/lib/pkgconfig/python-2.7.pc
     [ -f "$pc" ] || die "make install wrote no $pc"
-    sed -e 's|^Libs:|Libs: -Wl,-rpath,${libdir}|' "$pc" \
+    sed -e 's|^Libs:|Libs: -Wl,-rpath,${libdir}|' \
+        -e 's|^Name: .*|Name: PythonPlus|' \
+        -e "s|^Description: .*|Description: PythonPlus $version (CPython 2.7.18) library, in $prefix|" "$pc" \
         > "$root/usr/lib/$(multiarch)/pkgconfig/pythonplus-2.7.pc"
     {
         echo "PythonPlus $version: CPython 2.7.18 with the PythonPlus patches."
@@ -170,6 +172,9 @@ test_deb() {
         "$prefix/bin/python2.7" -c 'import sys; print sys.pythonplus'
         /usr/bin/pythonplus2.7 -c 'import sys, ssl, hashlib, zlib, ctypes, sqlite3, bz2, readline; assert sys.prefix == "'$prefix'", sys.prefix; print "modules ok:", ssl.OPENSSL_VERSION'
         "$prefix/bin/python2.7" -m pip --version
+        "$prefix/bin/pip2.7" --version
+        "$prefix/bin/pydoc" sys > /dev/null
+        "$prefix/bin/2to3" --help > /dev/null
         /usr/bin/pythonplus2.7-config --includes
         [ "$(readlink -f /usr/bin/python 2>/dev/null || echo none)" = "$python_before" ]
         "$top/scripts/embed.sh" pkg-config pythonplus-2.7 "$dir/embed-host-deb"

@@ -52,6 +52,16 @@ tarball() {
 $dirty
 commit them, or run 'make dist DIST_DIRTY=yes' for a test release"
     fi
+    # build/src must be exactly patches/series applied: no edits or
+    # commits that "make patches" has not exported.
+    "$top/scripts/tree.sh" prepare
+    src=$top/build/src
+    if [ "${DIST_DIRTY:-no}" != yes ]; then
+        exported=$(cut -d' ' -f2 "$src/.git/pythonplus-prepared")
+        [ "$(git -C "$src" rev-parse HEAD)" = "$exported" ] &&
+            [ -z "$(git -C "$src" status --porcelain --untracked-files=all)" ] ||
+            die "build/src differs from patches/: run 'make patches' (or 'make clean-src')"
+    fi
     stage=$top/build/dist
     tree=$stage/$name
     rm -rf "$stage"
