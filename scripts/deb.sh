@@ -85,6 +85,10 @@ build() {
             { cat "$dir/ensurepip.log" >&2; die "ensurepip failed: see $dir/ensurepip.log"; }
     fi
     [ -d "$site/pip" ] || die "no pip in $site"
+    # build.sh's install manifest is for "make uninstall"; dpkg keeps its
+    # own list of the package's files.
+    rm -f "$root$prefix/share/pythonplus/install-manifest"
+    rmdir "$root$prefix/share/pythonplus" 2>/dev/null || true
 
     # The names in /usr (see the top of this file).
     mkdir -p "$root/usr/bin" "$root/usr/lib/$(multiarch)/pkgconfig" \
