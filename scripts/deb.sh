@@ -102,15 +102,15 @@ build() {
         -e "s|^Description: .*|Description: PythonPlus $version (CPython 2.7.18) library, in $prefix|" "$pc" \
         > "$root/usr/lib/$(multiarch)/pkgconfig/pythonplus-2.7.pc"
     {
-        echo "PythonPlus $version: CPython 2.7.18 with the PythonPlus patches."
-        echo
-        echo "The files PythonPlus adds are under the PSF License version 2;"
-        echo "CPython's own files are under the licence that follows (the"
-        echo "LICENSE file of the upstream release)."
         if [ -f "$top/LICENSE" ]; then
-            echo
             cat "$top/LICENSE"
+        else
+            echo "PythonPlus $version is CPython 2.7.18 with changes; the files it"
+            echo "adds are under the PSF License version 2, CPython's under the"
+            echo "license that follows."
         fi
+        echo
+        echo "The LICENSE file of CPython 2.7.18:"
         echo
         cat "$dir/LICENSE"
     } > "$root/usr/share/doc/$package/copyright"
