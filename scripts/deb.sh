@@ -182,6 +182,15 @@ test_deb() {
         /usr/bin/pythonplus2.7-config --includes
         [ "$(readlink -f /usr/bin/python 2>/dev/null || echo none)" = "$python_before" ]
         "$top/scripts/embed.sh" pkg-config pythonplus-2.7 "$dir/embed-host-deb"
+        # The other config tool: its --ldflags give -L<libdir>, the
+        # embedder adds the rpath.
+        # shellcheck disable=SC2046
+        ${CC:-cc} -O2 "$top/Tools/plus/embed/host.c" \
+            $(/usr/bin/pythonplus2.7-config --cflags --ldflags) \
+            -Wl,-rpath,"$prefix/lib" -pthread -o "$dir/embed-host-deb-config"
+        "$dir/embed-host-deb-config" -p "$top/Tools/plus/embed" -w 2 -n 20 \
+            -l 1 -x 1 | tail -n 1 | grep -qx 'embed-host: ok'
+        echo "deb.sh: the host built with pythonplus2.7-config runs"
     ) || status=$?
     echo "deb.sh: apt-get purge $package"
     apt-get purge -y -q "$package" > "$dir/apt-purge.log" 2>&1 ||
