@@ -10,6 +10,9 @@
 #   make uninstall          remove what the installs into PREFIX wrote
 #   make sanitize           a build with AddressSanitizer and UBSan, tested
 #   make deps               install the Debian build dependencies
+#   make dist               the source release dist/PythonPlus-<version>.tgz
+#   make distcheck          build and install that release as a user would
+#   make deb                a Debian package of the default build (dist/)
 #   make prepare / patches  the patch workflow (see README)
 #   make baseline           build and test pristine upstream, for comparison
 
@@ -26,7 +29,7 @@ BUILDDIR ?= build/$(subst $(comma),+,$(PLUS))
 export PLUS PREFIX JOBS CONFIGURE_ARGS TESTS BUILDDIR
 
 .PHONY: all build test install altinstall uninstall sanitize deps fetch prepare patches baseline \
-	clean clean-src distclean
+	clean clean-src distclean dist distcheck deb deb-test
 
 all: build
 
@@ -74,6 +77,19 @@ baseline:
 deps:
 	@scripts/deps.sh install
 
+dist:
+	@scripts/dist.sh tarball
+
+distcheck: dist
+	@scripts/dist.sh check
+
+deb:
+	@scripts/deb.sh build
+
+# Install the package, try it and purge it (as root; for CI).
+deb-test:
+	@scripts/deb.sh test
+
 clean:
 	rm -rf $(BUILDDIR)
 
@@ -81,4 +97,4 @@ clean-src:
 	rm -rf build/src
 
 distclean:
-	rm -rf build
+	rm -rf build dist

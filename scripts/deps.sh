@@ -5,7 +5,8 @@
 #   deps.sh install   apt-get install them (as root)
 set -eu
 
-packages="build-essential autoconf rsync git ccache pkg-config zlib1g-dev
+# dpkg-dev: dpkg-shlibdeps and dpkg-architecture for "make deb".
+packages="build-essential autoconf rsync git ccache pkg-config dpkg-dev zlib1g-dev
 libssl-dev libffi-dev libexpat1-dev libbz2-dev libsqlite3-dev libreadline-dev
 libncurses-dev tk-dev"
 

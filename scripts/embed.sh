@@ -10,6 +10,10 @@
 #   embed.sh run DIR PROGRAM ...  run PROGRAM with PYTHONHOME at the prefix
 #   embed.sh test DIR             install, build Tools/plus/embed/host.c,
 #                                 run it and check its output
+#   embed.sh pkg-config PKG OUT   build the host against an installed
+#                                 Python found by "pkg-config PKG" (e.g.
+#                                 the .deb's pythonplus-2.7), run and check
+#                                 it the same way
 #
 # The build folder's prefix is baked in at configure time, so the install
 # goes through DESTDIR; pkg-config finds it through PKG_CONFIG_SYSROOT_DIR
@@ -75,15 +79,15 @@ run_host() {
     PYTHONHOME=$prefix "$@"
 }
 
-test_host() {
-    d=$(absdir "$1")
-    log=$d/embed-host.log
-    echo "embed.sh: installing $d into $d/inst, building and running the host application"
-    install_private "$d" > /dev/null
-    compile_host "$d" "$top/Tools/plus/embed/host.c" "$d/embed-host"
+# Run the host program $1 with the arguments of the test, through the
+# command given after $2 (run_host DIR, env), and check its output; the
+# log goes to $2.
+check_host() {
+    prog=$1 log=$2
+    shift 2
     status=0
     # The upper bound never fires in a correct run (it takes a second).
-    run_host "$d" timeout 300 "$d/embed-host" -p "$top/Tools/plus/embed" \
+    "$@" timeout 300 "$prog" -p "$top/Tools/plus/embed" \
         -w 4 -n 200 -l 2 -x 2 > "$log" 2>&1 || status=$?
     cat "$log"
     if [ "$status" -ne 0 ] || [ "$(tail -n 1 "$log")" != "embed-host: ok" ]; then
@@ -92,10 +96,35 @@ test_host() {
     fi
 }
 
+test_host() {
+    d=$(absdir "$1")
+    echo "embed.sh: installing $d into $d/inst, building and running the host application"
+    install_private "$d" > /dev/null
+    compile_host "$d" "$top/Tools/plus/embed/host.c" "$d/embed-host"
+    check_host "$d/embed-host" "$d/embed-host.log" run_host "$d"
+}
+
+# An installed Python, as an embedder finds it: pkg-config's flags alone
+# (the .pc file brings the rpath, or the library is on the loader's path).
+test_pkg_config() {
+    pkg=$1 out=$2
+    flags=$(pkg-config --cflags --libs "$pkg") ||
+        die "pkg-config knows no $pkg"
+    echo "embed.sh: cc host.c $flags -pthread -o $out"
+    # shellcheck disable=SC2086
+    ${CC:-cc} -O2 -Wall "$top/Tools/plus/embed/host.c" $flags -pthread -o "$out" ||
+        die "the host does not build with pkg-config's flags for $pkg"
+    for v in $(env | sed -n 's/^\(PYTHON[A-Za-z0-9_]*\)=.*/\1/p'); do
+        unset "$v"
+    done
+    check_host "$out" "$out.log" env
+}
+
 case ${1:-} in
     install) [ $# -eq 2 ] || die "usage: embed.sh install DIR"; install_private "$2" ;;
     compile) [ $# -eq 4 ] || die "usage: embed.sh compile DIR SRC OUT"; compile_host "$2" "$3" "$4" ;;
     run) [ $# -ge 3 ] || die "usage: embed.sh run DIR PROGRAM [ARGS]"; shift; run_host "$@" ;;
     test) [ $# -eq 2 ] || die "usage: embed.sh test DIR"; test_host "$2" ;;
-    *) die "usage: embed.sh install DIR | compile DIR SRC OUT | run DIR PROGRAM [ARGS] | test DIR" ;;
+    pkg-config) [ $# -eq 3 ] || die "usage: embed.sh pkg-config PKG OUT"; test_pkg_config "$2" "$3" ;;
+    *) die "usage: embed.sh install DIR | compile DIR SRC OUT | run DIR PROGRAM [ARGS] | test DIR | pkg-config PKG OUT" ;;
 esac

@@ -10,6 +10,8 @@
 #                             back to patches/ and patches/series
 #   tree.sh upstream DIR      unpack the pristine release into DIR (for the
 #                             stock baseline)
+#   tree.sh overlay-dirs      print the folders of our overlay (for
+#                             scripts/dist.sh)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -158,5 +160,6 @@ case ${1:-} in
     sync) [ $# -eq 2 ] || die "usage: tree.sh sync DIR"; prepare; sync_tree "$2" ;;
     export) export_patches ;;
     upstream) [ $# -eq 2 ] || die "usage: tree.sh upstream DIR"; unpack "$2" ;;
-    *) die "usage: tree.sh prepare | sync DIR | export | upstream DIR" ;;
+    overlay-dirs) echo $overlay_dirs ;;
+    *) die "usage: tree.sh prepare | sync DIR | export | upstream DIR | overlay-dirs" ;;
 esac
