@@ -47,8 +47,8 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES
 # libpython2.7.so both in the build folder and once installed.
 configure_args() {
     echo --prefix="$PREFIX" --enable-shared --enable-unicode=ucs4 \
-        --with-system-ffi --with-system-expat --enable-ipv6 \
-        --with-ensurepip=install "$@" $CONFIGURE_ARGS
+        --with-system-ffi --with-system-expat --enable-ipv6 "$@" \
+        $CONFIGURE_ARGS
 }
 
 configure_and_make() {

@@ -77,13 +77,6 @@ build() {
     PLUS=all PREFIX=$prefix BUILDDIR=$dir DESTDIR=$root \
         "$top/scripts/build.sh" install
     site=$root$prefix/lib/python2.7/site-packages
-    # pip from the bundled wheels, unless "make install" installed it.
-    if [ ! -d "$site/pip" ]; then
-        echo "deb.sh: ensurepip into $root"
-        (cd "$dir" && ./python -E -m ensurepip --root="$root/" \
-            > ensurepip.log 2>&1) ||
-            { cat "$dir/ensurepip.log" >&2; die "ensurepip failed: see $dir/ensurepip.log"; }
-    fi
     [ -d "$site/pip" ] || die "no pip in $site"
     # build.sh's install manifest is for "make uninstall"; dpkg keeps its
     # own list of the package's files.

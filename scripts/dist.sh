@@ -149,11 +149,7 @@ check() {
     for m in _ssl _hashlib zlib _ctypes bz2 sqlite3 readline; do
         "$py" -c "import $m" 2>/dev/null || die "the release built without $m (see $src/make.log)"
     done
-    if "$py" -c 'import pip' 2>/dev/null; then
-        "$py" -m pip --version
-    else
-        echo "dist.sh: no pip in $d/inst (make install ran no ensurepip)"
-    fi
+    "$py" -m pip --version || die "make install installed no pip"
     echo "dist.sh: a few tests of the installed interpreter"
     (cd "$d" && "$py" -m test.regrtest test_plus_build test_plus_tight_dict \
         test_plus_float_reuse test_sysconfig) > "$d/test.log" 2>&1 ||
