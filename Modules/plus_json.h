@@ -62,8 +62,8 @@ plus_json_share(PyObject *memo, PyObject *string, Py_ssize_t maxlen)
 
 #define PLUS_JSON_KEY(memo, string) \
     plus_json_share((memo), (string), PY_SSIZE_T_MAX)
-#define PLUS_JSON_VALUE(memo, string) \
-    plus_json_share((memo), (string), PLUS_JSON_SHARE_VALUES)
+#define PLUS_JSON_VALUE(memo, string) (PLUS_JSON_SHARE_VALUES > 0 ? \
+    plus_json_share((memo), (string), PLUS_JSON_SHARE_VALUES) : (string))
 
 #else /* !WITH_PLUS_JSON_SHARED_KEYS */
 

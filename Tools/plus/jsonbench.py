@@ -81,9 +81,10 @@ def main(argv):
             for name, path in pythons:
                 runs[name].append(run(path, scanner))
         medians = dict((n, median(runs[n])) for n in names)
+        width = max(len(n) for n in names)
         for n in names:
-            print('%-4s %-12s %.3f (%.2fx)  %s' % (
-                scanner, n, medians[n], medians[n] / medians[ref],
+            print('%-4s %-*s %.3f (%.2fx)  %s' % (
+                scanner, width, n, medians[n], medians[n] / medians[ref],
                 ' '.join('%.3f' % t for t in runs[n])))
     return 0
 

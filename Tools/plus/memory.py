@@ -174,14 +174,18 @@ def main(argv):
     print('interpreters: ' + ', '.join('%s=%s' % p for p in pythons))
 
     print('\nsys.getsizeof(dict((j, j) for j in range(i))), bytes')
-    print('%4s' % 'i' + ''.join('%12s' % n for n in names))
+    widths = [max(12, len(n) + 2) for n in names]
+    print('%4s' % 'i' + ''.join('%*s' % (w, n) for w, n in zip(widths, names)))
     sizes = dict((name, run(path, 'getsizeof')) for name, path in pythons)
     for i in range(21):
-        print('%4d' % i + ''.join('%12s' % sizes[n][i] for n in names))
+        print('%4d' % i + ''.join('%*s' % (w, sizes[n][i])
+                                  for w, n in zip(widths, names)))
 
     print('\nmemory, median of %d runs, MB (ratio to %s), lowest-highest run'
           % (repeat, ref))
-    print('%-10s' % 'workload' + ''.join('%26s' % n for n in names))
+    widths = [max(26, len(n) + 2) for n in names]
+    print('%-10s' % 'workload' + ''.join('%*s' % (w, n)
+                                         for w, n in zip(widths, names)))
     for what in WORKLOADS:
         runs = dict((name, []) for name in names)
         for r in range(repeat):
@@ -189,10 +193,10 @@ def main(argv):
                 runs[name].append(int(run(path, what)[0]))
         medians = dict((n, median(runs[n])) for n in names)
         print('%-10s' % what + ''.join(
-            '%26s' % ('%.1f (%.2fx) %.1f-%.1f' % (
+            '%*s' % (w, '%.1f (%.2fx) %.1f-%.1f' % (
                 medians[n] / 1e6, float(medians[n]) / medians[ref],
                 min(runs[n]) / 1e6, max(runs[n]) / 1e6))
-            for n in names))
+            for w, n in zip(widths, names)))
     return 0
 
 
