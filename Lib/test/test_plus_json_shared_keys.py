@@ -248,8 +248,11 @@ class SharedKeysMixin(object):
                                 {u'a': 4}, {u'b': 5}])
 
     def test_threads_sharing_a_decoder(self):
-        # Two threads decoding with one decoder, switching in the middle
-        # of a decoding (in the object_hook).
+        # Four threads decoding with one decoder, switching in the middle
+        # of a decoding (in the object_hook).  The C scanner's memo is per
+        # call, so keys stay shared; the pure-Python scanner's is per
+        # scanner (as in Python 3), emptied by whichever decoding ends, so
+        # only the results are checked there.
         def hook(obj):
             if obj.get('n', 0) % 7 == 0:
                 threading.Event().wait(0.0001)
@@ -265,10 +268,11 @@ class SharedKeysMixin(object):
                 got = decoder.decode(doc)
                 if got != want:
                     failures.append((got, want))
-                try:
-                    self.assertShared(keys_of(got, []))
-                except AssertionError as e:
-                    failures.append(e)
+                if self.scanner == 'c':
+                    try:
+                        self.assertShared(keys_of(got, []))
+                    except AssertionError as e:
+                        failures.append(e)
         threads = [threading.Thread(target=work, args=pair)
                    for pair in zip(docs, expected)]
         for thread in threads:
