@@ -102,6 +102,20 @@
 #define WITH_PLUS_GC_FREE_STDLIB 1
 #endif
 
+/* WITH_PLUS_JSON_SHARED_KEYS: json.loads() and json.load() make one
+   string object per distinct object key within one decoding, in the C
+   scanner (Modules/plus_json.h, used by Modules/_json.c) and the
+   pure-Python one (Lib/_plus_json.py, used by Lib/json/scanner.py and
+   Lib/json/decoder.py), as Python 3 does.  Tunable:
+   PLUS_JSON_SHARE_VALUES  string values of at most this many characters
+                           share the keys' memo too (0: keys only). */
+#ifndef WITH_PLUS_JSON_SHARED_KEYS
+#define WITH_PLUS_JSON_SHARED_KEYS 1
+#endif
+#ifndef PLUS_JSON_SHARE_VALUES
+#define PLUS_JSON_SHARE_VALUES 0
+#endif
+
 /* WITH_PLUS_GILSTATE_CACHE: a thread that Python did not create keeps the
    thread state that its outermost PyGILState_Ensure() made, instead of
    losing it at the matching PyGILState_Release(); it is freed when the
@@ -190,6 +204,7 @@
     X("clear-weakrefs", WITH_PLUS_CLEAR_WEAKREFS) \
     X("clear-frames", WITH_PLUS_CLEAR_FRAMES) \
     X("gc-free-stdlib", WITH_PLUS_GC_FREE_STDLIB) \
+    X("json-shared-keys", WITH_PLUS_JSON_SHARED_KEYS) \
     X("gilstate-cache", WITH_PLUS_GILSTATE_CACHE) \
     X("native-locks", WITH_PLUS_NATIVE_LOCKS) \
     X("native-condition", WITH_PLUS_NATIVE_CONDITION) \
@@ -203,6 +218,7 @@
     X("PLUS_DICT_LOAD_NUM", PLUS_DICT_LOAD_NUM) \
     X("PLUS_DICT_LOAD_DEN", PLUS_DICT_LOAD_DEN) \
     X("PLUS_DICT_GROWTH", PLUS_DICT_GROWTH) \
+    X("PLUS_JSON_SHARE_VALUES", PLUS_JSON_SHARE_VALUES) \
     X("PLUS_SEM_CONDVAR", PLUS_SEM_CONDVAR) \
     X("PLUS_LOCK_SPIN_US", PLUS_LOCK_SPIN_US) \
     X("PLUS_GIL_INTERVAL_US", PLUS_GIL_INTERVAL_US) \

@@ -93,6 +93,8 @@ PLUS_FEATURE([clear-frames], [WITH_PLUS_CLEAR_FRAMES],
     [frame.clear() and traceback.clear_frames()])
 PLUS_FEATURE([gc-free-stdlib], [WITH_PLUS_GC_FREE_STDLIB],
     [stdlib paths (namedtuple, json) that leave no reference cycles])
+PLUS_FEATURE([json-shared-keys], [WITH_PLUS_JSON_SHARED_KEYS],
+    [json decoding makes one string per distinct object key])
 PLUS_FEATURE([gilstate-cache], [WITH_PLUS_GILSTATE_CACHE],
     [foreign threads keep their thread state between PyGILState calls])
 PLUS_FEATURE([native-locks], [WITH_PLUS_NATIVE_LOCKS],
@@ -128,6 +130,8 @@ PLUS_TUNABLE([plus-dict-load-den], [PLUS_DICT_LOAD_DEN],
     [tight-dict, compact-dict: denominator of the max load (default 5)])
 PLUS_TUNABLE([plus-dict-growth], [PLUS_DICT_GROWTH],
     [tight-dict, compact-dict: table growth, in percent of the entries (default 150)])
+PLUS_TUNABLE([plus-json-share-values], [PLUS_JSON_SHARE_VALUES],
+    [json-shared-keys: string values up to this length are shared too (default 0)])
 PLUS_TUNABLE([plus-sem-condvar], [PLUS_SEM_CONDVAR],
     [native-locks: 1 wakes waiters with sem_t (interruptible), 0 with pthread_cond_t (default 1)])
 PLUS_TUNABLE([plus-lock-spin-us], [PLUS_LOCK_SPIN_US],

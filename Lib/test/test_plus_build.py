@@ -65,6 +65,12 @@ def _gc_free_stdlib_probe():
     return (collections.namedtuple('Probe', 'x').__new__.__code__.co_filename
             != '<string>')
 
+def _json_shared_keys_probe():
+    # Equal object keys of one document are one object.
+    import json
+    first, second = json.loads('[{"probe": 1}, {"probe": 2}]')
+    return first.keys()[0] is second.keys()[0]
+
 def _gilstate_cache_probe():
     # Only a thread that Python did not create shows the feature; the
     # probe starts one with a C helper compiled by test_plus_gilstate.
@@ -133,6 +139,8 @@ FEATURES = {
     'clear-weakrefs': ('WITH_PLUS_CLEAR_WEAKREFS', _clear_weakrefs_probe),
     'clear-frames': ('WITH_PLUS_CLEAR_FRAMES', _clear_frames_probe),
     'gc-free-stdlib': ('WITH_PLUS_GC_FREE_STDLIB', _gc_free_stdlib_probe),
+    'json-shared-keys': ('WITH_PLUS_JSON_SHARED_KEYS',
+                         _json_shared_keys_probe),
     'gilstate-cache': ('WITH_PLUS_GILSTATE_CACHE', _gilstate_cache_probe),
     'native-locks': ('WITH_PLUS_NATIVE_LOCKS', _native_locks_probe),
     'native-condition': ('WITH_PLUS_NATIVE_CONDITION',
