@@ -169,13 +169,22 @@ class PriorityGilTest(unittest.TestCase):
         with SwitchInterval(0.001):
             turns = []
             stop = []
+            ready = []
+            go = threading.Event()
             def spin(i):
+                # all three start together, however late the last thread
+                # begins to run
+                ready.append(i)
+                go.wait(JOIN)
                 while not stop:
                     if turns[-1:] != [i]:
                         turns.append(i)
                         if len(turns) >= 40:
                             stop.append(1)
             threads = [start(spin, i) for i in range(3)]
+            while len(ready) < 3:
+                time.sleep(0.001)
+            go.set()
             join_all(threads)
         rounds = turns[4:]
         self.assertEqual(sorted(rounds[:3]), [0, 1, 2], turns)
