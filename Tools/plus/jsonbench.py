@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from memory import CHILD as MEMORY_CHILD, ROOT, median  # noqa: E402
+from memory import CHILD as MEMORY_CHILD, interpreters, median  # noqa: E402
 
 MARKER = '\n# -- end of the definitions'
 CHILD = MEMORY_CHILD[:MEMORY_CHILD.index(MARKER)] + r'''
@@ -63,16 +63,9 @@ def run(python, scanner):
 
 
 def main(argv):
-    repeat = 5
-    if argv[:1] == ['--repeat']:
-        repeat = int(argv[1])
-        argv = argv[2:]
-    pythons = [tuple(arg.split('=', 1)) for arg in argv] or [
-        ('stock', os.path.join(ROOT, 'build', 'none', 'python')),
-        ('plus', os.path.join(ROOT, 'build', 'all', 'python'))]
+    repeat, pythons = interpreters(argv, 5)
     names = [name for name, path in pythons]
     ref = names[0]
-    print('interpreters: ' + ', '.join('%s=%s' % p for p in pythons))
     print('json.loads, CPU seconds, median of %d runs (ratio to %s); every run'
           % (repeat, ref))
     for scanner in SCANNERS:

@@ -161,17 +161,24 @@ def median(values):
     return values[len(values) // 2]
 
 
-def main(argv):
-    repeat = 3
+def interpreters(argv, repeat):
+    """[--repeat N] [NAME=PYTHON ...] -> (N, [(NAME, PYTHON), ...]), the
+    defaults being `repeat` and stock and plus in the build folders; prints
+    the interpreters."""
     if argv[:1] == ['--repeat']:
         repeat = int(argv[1])
         argv = argv[2:]
     pythons = [tuple(arg.split('=', 1)) for arg in argv] or [
         ('stock', os.path.join(ROOT, 'build', 'none', 'python')),
         ('plus', os.path.join(ROOT, 'build', 'all', 'python'))]
+    print('interpreters: ' + ', '.join('%s=%s' % p for p in pythons))
+    return repeat, pythons
+
+
+def main(argv):
+    repeat, pythons = interpreters(argv, 3)
     names = [name for name, path in pythons]
     ref = names[0]
-    print('interpreters: ' + ', '.join('%s=%s' % p for p in pythons))
 
     print('\nsys.getsizeof(dict((j, j) for j in range(i))), bytes')
     widths = [max(12, len(n) + 2) for n in names]
