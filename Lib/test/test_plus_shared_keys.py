@@ -427,10 +427,14 @@ class DifferentialTest(unittest.TestCase):
             o, m = objs[i], models[i]
             d = o.__dict__
             # Mostly the same order, so that many dicts keep sharing.
-            k = (self.KEYS[len(m)] if rng.random() < 0.5 and
+            k = (self.KEYS[len(m)] if rng.random() < 0.9 and
                  len(m) < len(self.KEYS) else rng.choice(self.KEYS))
             v = rng.randrange(1000)
             op = rng.randrange(22)
+            # The operations that turn a dict into an ordinary one, less
+            # often, so that many steps run on shared dicts.
+            if op in (6, 10, 11, 17) and rng.random() < 0.7:
+                op = rng.choice((0, 7, 9, 14, 18, 20, 21))
             if op < 6:
                 setattr(o, k, v)
                 m[k] = v
@@ -466,10 +470,12 @@ class DifferentialTest(unittest.TestCase):
                 objs[i] = c
             elif op == 15:
                 mod = rng.choice((pickle, cPickle))
+                cls = o.__class__
                 o.__class__ = Pickled
                 p = mod.loads(mod.dumps(o, rng.randrange(3)))
                 self.assertEqual(p.__dict__.items(), m.items())
-                o.__class__ = rng.choice(classes)
+                o.__class__ = (cls if rng.random() < 0.9 else
+                               rng.choice(classes))
             elif op == 16 and rng.random() < 0.1:
                 o.__dict__ = dict(m)
                 m = models[i] = collections.OrderedDict(
@@ -492,8 +498,14 @@ class DifferentialTest(unittest.TestCase):
                 self.assertEqual(list(d.iteritems()), m.items())
                 self.assertEqual(d.values(), m.values())
             else:
+                # A fresh instance: attributes set one by one, or an
+                # update() from the model.
                 objs[i] = type(o)(0)
-                objs[i].__dict__.update(m)
+                if rng.random() < 0.5:
+                    objs[i].__dict__.update(m)
+                else:
+                    for key, value in m.items():
+                        setattr(objs[i], key, value)
                 self.assertEqual(objs[i].__dict__.items(), m.items())
             d = objs[i].__dict__
             self.assertEqual(d.items(), models[i].items())
@@ -506,7 +518,9 @@ class DifferentialTest(unittest.TestCase):
     def test_mixed_operations(self):
         for seed in (18, 412, 2024):
             shared = self.run_ops(seed, 4000)
-            self.assertGreater(shared, 0)
+            # The test is meant to exercise shared dicts, not only the
+            # fallbacks.
+            self.assertGreater(shared, 4000 // 20)
 
 
 @unittest.skipIf(ENABLED, 'shared-keys is on')
