@@ -101,6 +101,34 @@ class SharingTest(unittest.TestCase):
         self.assertEqual(d.values(), [-1] * 5)
         self.assertTrue(is_shared(d))
 
+    def test_c_consumers(self):
+        import json
+        import marshal
+        import string
+        C = make_class()
+        C(3)
+
+        def f(**kw):
+            return sorted(kw.items())
+        pairs = [('a0', 0), ('a1', 1), ('a2', 2)]
+        o = C(3)
+        d = o.__dict__
+        self.assertEqual(json.dumps(d), '{"a0": 0, "a1": 1, "a2": 2}')
+        self.assertEqual(json.dumps(d, indent=0).count('"a'), 3)
+        self.assertEqual(marshal.loads(marshal.dumps(d)), dict(pairs))
+        self.assertEqual(cPickle.loads(cPickle.dumps(d, 2)), dict(pairs))
+        self.assertEqual(f(**d), pairs)
+        self.assertEqual('%(a1)s' % d, '1')
+        self.assertEqual('{a2}'.format(**vars(o)), '2')
+        self.assertEqual(string.Template('$a0').substitute(d), '0')
+        self.assertEqual(set(d.viewitems()) & set(pairs), set(pairs))
+        self.assertEqual(collections.OrderedDict(d).items(), pairs)
+        self.assertEqual(len(gc.get_referents(d)), 6)
+        self.assertTrue(is_shared(d))
+        # eval adds __builtins__: an ordinary dict from then on
+        self.assertEqual(eval('a0 + a2', d), 2)
+        self.assertEqual(eval('a0 + a1', {}, C(3).__dict__), 1)
+
     def test_next_key_in_order_keeps_sharing(self):
         C = make_class()
         C(7)
