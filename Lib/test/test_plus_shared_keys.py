@@ -47,6 +47,7 @@ class Sub(Pickled):
     pass
 
 
+@unittest.skipUnless(ENABLED, 'shared-keys is off')
 class SharingTest(unittest.TestCase):
 
     def test_second_instance_shares(self):
@@ -248,6 +249,7 @@ class SharingTest(unittest.TestCase):
         self.assertEqual(d.keys()[-1], 'a5')
 
 
+@unittest.skipUnless(ENABLED, 'shared-keys is off')
 class FallbackTest(unittest.TestCase):
 
     def setUp(self):
@@ -433,6 +435,7 @@ class FallbackTest(unittest.TestCase):
                 self.assertEqual(getattr(o, k), v)
 
 
+@unittest.skipUnless(ENABLED, 'shared-keys is off')
 class DifferentialTest(unittest.TestCase):
     """Mixed operations on instances, each checked against a model: an
     OrderedDict (a compact dict is in insertion order; replacing keeps
@@ -560,11 +563,8 @@ class DisabledTest(unittest.TestCase):
 
 
 def test_main():
-    if ENABLED:
-        test_support.run_unittest(SharingTest, FallbackTest,
-                                  DifferentialTest)
-    else:
-        test_support.run_unittest(DisabledTest)
+    test_support.run_unittest(SharingTest, FallbackTest, DifferentialTest,
+                              DisabledTest)
 
 
 if __name__ == '__main__':
