@@ -63,6 +63,19 @@
 #define WITH_PLUS_COMPACT_DICT 1
 #endif
 
+/* WITH_PLUS_SHARED_KEYS (needs WITH_PLUS_COMPACT_DICT): the instance
+   dicts of one heap type share one table of keys (at most 30, in one
+   order; kept in the type's otherwise unused tp_cache, so no struct
+   changes size) and hold only their values, as PEP 412 did for Python
+   3.3.  A dict used otherwise (a key out of that order, deletion, a
+   non-str key, pop, setdefault, popitem, comparison...) becomes an
+   ordinary dict first.  sys.getsizeof of a shared dict counts its values
+   block, not the shared keys.  Objects/plus_shared_keys.h, hooks in
+   Objects/dictobject.c, Objects/object.c, Objects/typeobject.c. */
+#ifndef WITH_PLUS_SHARED_KEYS
+#define WITH_PLUS_SHARED_KEYS WITH_PLUS_COMPACT_DICT
+#endif
+
 /* WITH_PLUS_NO_ZOMBIE_FRAMES: code objects keep no cached frame
    (co_zombieframe stays NULL); frames come from the bounded free list.
    Used in Objects/frameobject.c. */
@@ -198,6 +211,7 @@
     X("float-reuse", WITH_PLUS_FLOAT_REUSE) \
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
     X("compact-dict", WITH_PLUS_COMPACT_DICT) \
+    X("shared-keys", WITH_PLUS_SHARED_KEYS) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
     X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
     X("func-close", WITH_PLUS_FUNC_CLOSE) \
@@ -231,6 +245,14 @@ extern "C" {
 /* Python/pyplus.c: sys.pythonplus, and the banner line of "python -V". */
 PyAPI_FUNC(struct _object *) _PyPlus_GetInfo(void);
 PyAPI_FUNC(void) _PyPlus_PrintBanner(FILE *fp);
+#if WITH_PLUS_SHARED_KEYS
+struct _typeobject;
+/* Objects/plus_shared_keys.h: an empty instance dict for an instance of
+   the type, sharing the type's keys when it is a heap type. */
+PyAPI_FUNC(struct _object *) _PyPlusDict_NewInstanceDict(
+    struct _typeobject *tp);
+PyAPI_FUNC(int) _PyPlusDict_IsShared(struct _object *op);
+#endif
 #if WITH_PLUS_PRIORITY_GIL
 /* Python/plus_gil.h: sys.setswitchinterval(), sys.getswitchinterval(). */
 PyAPI_FUNC(struct _object *) _PyPlusSys_SetSwitchInterval(

@@ -81,6 +81,11 @@ PLUS_FEATURE([tight-dict], [WITH_PLUS_TIGHT_DICT],
     [small dict objects, fuller tables, slower table growth])
 PLUS_FEATURE([compact-dict], [WITH_PLUS_COMPACT_DICT],
     [dicts as an index plus dense entries in insertion order])
+PLUS_FEATURE([shared-keys], [WITH_PLUS_SHARED_KEYS],
+    [instance dicts of one class share one key table (PEP 412)])
+if plus_selected shared-keys && ! plus_selected compact-dict; then
+    AC_MSG_ERROR([PythonPlus feature shared-keys needs compact-dict])
+fi
 PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],

@@ -37,6 +37,16 @@ def _compact_dict_probe():
         d[k] = k
     return d.keys() == [3, 1, 2]
 
+def _shared_keys_probe():
+    # The second instance's dict holds only its values: smaller than a
+    # dict of the same items.
+    class C(object):
+        def __init__(self):
+            self.a, self.b, self.c, self.d, self.e = range(5)
+    C()
+    d = C().__dict__
+    return sys.getsizeof(d) < sys.getsizeof(dict(d))
+
 def _no_zombie_frames_probe():
     from test.test_plus_no_zombie_frames import \
         frame_is_reused_across_functions
@@ -132,6 +142,7 @@ FEATURES = {
     'float-reuse': ('WITH_PLUS_FLOAT_REUSE', _float_reuse_probe),
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'compact-dict': ('WITH_PLUS_COMPACT_DICT', _compact_dict_probe),
+    'shared-keys': ('WITH_PLUS_SHARED_KEYS', _shared_keys_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
