@@ -29,8 +29,8 @@
    - With the switch off, memo is NULL and the macros return the string
      they are given: the scanner is stock 2.7.18's. */
 
-#ifndef Py_PLUS_JSON_H
-#define Py_PLUS_JSON_H
+#ifndef Py_PYPLUS_JSON_H
+#define Py_PYPLUS_JSON_H
 
 #if WITH_PLUS_JSON_SHARED_KEYS
 
@@ -72,4 +72,4 @@ plus_json_share(PyObject *memo, PyObject *string, Py_ssize_t maxlen)
 
 #endif /* WITH_PLUS_JSON_SHARED_KEYS */
 
-#endif /* !Py_PLUS_JSON_H */
+#endif /* !Py_PYPLUS_JSON_H */

@@ -45,8 +45,8 @@
    (lookdict, lookdict_string, insertdict_by_entry, insertdict_clean,
    dictresize) and the helpers the thin hooks use. */
 
-#ifndef Py_PLUS_COMPACT_DICT_H
-#define Py_PLUS_COMPACT_DICT_H
+#ifndef Py_PYPLUS_COMPACT_DICT_H
+#define Py_PYPLUS_COMPACT_DICT_H
 
 /* How full the index may be, and how much room a full dict makes, in
    percent of its entries: the tight-dict tunables when tight-dict is on,
@@ -436,4 +436,4 @@ plus_cd_clear(PyDictObject *mp)
         PyMem_FREE(table);
 }
 
-#endif /* Py_PLUS_COMPACT_DICT_H */
+#endif /* Py_PYPLUS_COMPACT_DICT_H */

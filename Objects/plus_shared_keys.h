@@ -42,8 +42,8 @@
 
    Included once, by Objects/dictobject.c, after plus_compact_dict.h. */
 
-#ifndef Py_PLUS_SHARED_KEYS_H
-#define Py_PLUS_SHARED_KEYS_H
+#ifndef Py_PYPLUS_SHARED_KEYS_H
+#define Py_PYPLUS_SHARED_KEYS_H
 
 #if !WITH_PLUS_COMPACT_DICT
 #error "WITH_PLUS_SHARED_KEYS needs WITH_PLUS_COMPACT_DICT"
@@ -458,4 +458,4 @@ _PyPlusDict_IsShared(PyObject *op)
     return PyDict_Check(op) && PLUS_SK_IS_SPLIT(op);
 }
 
-#endif /* Py_PLUS_SHARED_KEYS_H */
+#endif /* Py_PYPLUS_SHARED_KEYS_H */
