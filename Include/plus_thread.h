@@ -67,4 +67,26 @@ PyAPI_FUNC(double) _PyPlusThread_Monotonic(void);
 #define PY_PLUS_HAVE_NATIVE_LOCKS 0
 #endif
 
+/* A lock or condition wait of a Python thread gives up the GIL with
+   PLUS_BEGIN_LOCK_WAIT (instead of Py_BEGIN_ALLOW_THREADS), and its wait,
+   before it sleeps, calls PLUS_GIL_SETTLE_DROP(): the priority GIL may
+   leave itself free for a moment to the thread that will release that
+   lock (Python/plus_gil.h, rule 8). */
+#if WITH_PLUS_PRIORITY_GIL
+#ifdef __cplusplus
+extern "C" {
+#endif
+PyAPI_FUNC(struct _ts *) _PyPlusEval_SaveThreadForLockWait(void);
+PyAPI_FUNC(void) _PyPlusEval_SettleDrop(void);
+#ifdef __cplusplus
+}
+#endif
+#define PLUS_BEGIN_LOCK_WAIT { \
+        PyThreadState *_save = _PyPlusEval_SaveThreadForLockWait();
+#define PLUS_GIL_SETTLE_DROP() _PyPlusEval_SettleDrop()
+#else
+#define PLUS_BEGIN_LOCK_WAIT Py_BEGIN_ALLOW_THREADS
+#define PLUS_GIL_SETTLE_DROP() ((void)0)
+#endif
+
 #endif /* !Py_PYPLUS_THREAD_H */

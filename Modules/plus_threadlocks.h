@@ -75,7 +75,7 @@ plus_acquire(PyThread_type_lock lock, PY_LONG_LONG us)
         deadline = plus_now() + us / 1e6;
     }
     for (;;) {
-        Py_BEGIN_ALLOW_THREADS
+        PLUS_BEGIN_LOCK_WAIT
         r = _PyPlusThread_AcquireTimed(lock, us, 1);
         Py_END_ALLOW_THREADS
         if (r != PY_PLUS_LOCK_INTR) {
@@ -308,7 +308,7 @@ plus_rlock_acquire_restore(plus_rlockobject *self, PyObject *state)
     }
     /* not interruptible: the caller must get its lock back */
     if (!_PyPlusThread_AcquireTimed(self->lock, 0, 0)) {
-        Py_BEGIN_ALLOW_THREADS
+        PLUS_BEGIN_LOCK_WAIT
         _PyPlusThread_AcquireTimed(self->lock, -1, 0);
         Py_END_ALLOW_THREADS
     }
@@ -648,7 +648,7 @@ plus_cond_wait_us(plus_condobject *self, PY_LONG_LONG us)
             rl->count = 0;
             rl->owner = 0;
         }
-        Py_BEGIN_ALLOW_THREADS
+        PLUS_BEGIN_LOCK_WAIT
         r = _PyPlusCond_Wait(&self->cv, raw, us, 1);
         Py_END_ALLOW_THREADS
         if (rl != NULL) {

@@ -16,9 +16,10 @@
       its own stack, with its own condition variable), then sets
       `eval_request` and zeroes _Py_Ticker: the holder looks at the queue
       at its very next instruction boundary, or when the C call it is in
-      returns.  The holder never just drops the GIL while others wait: it
-      hands it over, `locked` staying 1, to the waiter it picks, so nobody
-      can take it in between and the holder cannot take it back.
+      returns.  The holder never just drops the GIL while others wait
+      (but see rule 8): it hands it over, `locked` staying 1, to the
+      waiter it picks, so nobody can take it in between and the holder
+      cannot take it back.
 
    3. Who gets it.  Every thread has a slice of GIL time, the switch
       interval (sys.setswitchinterval, default PLUS_GIL_INTERVAL_US), and a
@@ -67,6 +68,19 @@
    7. After fork, PyEval_ReInitThreads re-creates the GIL in the child with
       an empty queue: the parent's waiters do not exist there.
 
+   8. Lock hand-offs.  A thread that drops the GIL to wait for a lock or
+      a condition (PLUS_BEGIN_LOCK_WAIT) is usually in a ping-pong: the
+      thread that will release its lock comes back from its own lock wait
+      within microseconds and wants the GIL.  Handing the GIL meanwhile to
+      a thread that gave way at a check and whose deadline is no earlier
+      than ours would only make it give the GIL back at once, a wake-up
+      and a switch each way.  So in that one case the GIL is left free
+      for whoever comes first, and the dropper, if it has to sleep for its
+      lock after all, first hands a still-free GIL to the best waiter
+      (_PyPlusEval_SettleDrop, from Python/plus_lock.h).  The GIL stays
+      free at most for the lock's awake wait (PLUS_LOCK_SPIN_US); the best
+      waiter, when its timed wait ends, takes a free GIL itself.
+
    The mutex guards the queue, the records in it and every field but the
    three atomic words, and `since`, which a drop on the fast path clears.  Without POSIX threads or GCC-style atomics, and with
    the switch off, the macros at the end are stock 2.7.18's lock calls. */
@@ -88,6 +102,7 @@ static PY_LONG_LONG plus_gil_interval = PLUS_GIL_INTERVAL_US;
 #include <pthread.h>
 #include <time.h>
 #include "plus_spin.h"
+#include "plus_thread.h"
 
 typedef PY_LONG_LONG plus_usec;
 
@@ -95,6 +110,8 @@ typedef PY_LONG_LONG plus_usec;
 typedef struct {
     plus_usec deadline;         /* 0 until the thread first needs it */
     plus_usec slice_left;
+    int lock_wait;              /* this drop is for a lock wait (rule 8) */
+    int unsettled;              /* it left the GIL free to waiters */
 } plus_gil_share;
 
 typedef struct plus_gil_waiter {
@@ -102,6 +119,7 @@ typedef struct plus_gil_waiter {
     plus_gil_share *share;
     volatile int granted;       /* the GIL has been handed to this thread */
     int sleeping;               /* on cond: a hand-over must signal it */
+    int gave_way;               /* queued at a check, not by a return */
     pthread_cond_t cond;
 } plus_gil_waiter;
 
@@ -299,7 +317,15 @@ plus_gil_wait(plus_gil_waiter *w, int soon)
         w->sleeping = 1;
         pthread_cond_timedwait(&w->cond, &plus_gil.mutex, &ts);
         w->sleeping = 0;
-        if (!w->granted && (plus_gil.slice_end == 0 ||
+        if (!w->granted && plus_gil_best() == w &&
+            PLUS_GIL_CAS(&plus_gil.locked)) {
+            /* left free (rule 8) and not taken since: ours, if it is
+               our turn */
+            plus_gil_unlink(w);
+            w->granted = 1;
+            plus_gil.switches++;
+        }
+        else if (!w->granted && (plus_gil.slice_end == 0 ||
                             plus_gil_now() >= plus_gil.slice_end)) {
             /* the holder's slice is over: it must look at the queue */
             plus_gil.timeouts++;
@@ -326,6 +352,7 @@ plus_gil_take_slow(void)
 
     w.granted = 0;
     w.sleeping = 0;
+    w.gave_way = 0;
     pthread_mutex_lock(&plus_gil.mutex);
     now = plus_gil_now();
     w.share = plus_gil_my_share(now);
@@ -360,6 +387,8 @@ plus_gil_take(void)
 static void
 plus_gil_drop(void)
 {
+    plus_gil_share *me;
+    plus_gil_waiter *best;
     plus_usec now;
 
     __atomic_store_n(&plus_gil.locked, 0, __ATOMIC_SEQ_CST);
@@ -370,13 +399,55 @@ plus_gil_drop(void)
     }
     pthread_mutex_lock(&plus_gil.mutex);
     now = plus_gil_now();
-    plus_gil_charge(plus_gil_my_share(now), now);
+    me = plus_gil_my_share(now);
+    plus_gil_charge(me, now);
     /* Take it back for the best waiter, unless a thread coming back from
-       a blocking call took it first (it will hand it on in turn). */
+       a blocking call took it first (it will hand it on in turn), or
+       (rule 8) we wait for a lock and the best waiter gave way at a check
+       and has a deadline no earlier than ours. */
+    if (plus_gil.first != NULL) {
+        best = plus_gil_best();
+        if (me->lock_wait && best->gave_way &&
+            best->share->deadline >= me->deadline) {
+            me->unsettled = 1;
+        }
+        else if (PLUS_GIL_CAS(&plus_gil.locked)) {
+            plus_gil_grant(best);
+        }
+    }
+    pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* Without the GIL: if our last drop left it free to waiters (rule 8) and
+   it still is, hand it to the best of them. */
+void
+_PyPlusEval_SettleDrop(void)
+{
+    if (!plus_gil_me.unsettled) {
+        return;
+    }
+    plus_gil_me.unsettled = 0;
+    if (PLUS_GIL_LOAD(&plus_gil.locked) ||
+        PLUS_GIL_LOAD(&plus_gil.waiting) == 0) {
+        return;
+    }
+    pthread_mutex_lock(&plus_gil.mutex);
     if (plus_gil.first != NULL && PLUS_GIL_CAS(&plus_gil.locked)) {
         plus_gil_grant(plus_gil_best());
     }
     pthread_mutex_unlock(&plus_gil.mutex);
+}
+
+/* PyEval_SaveThread before a lock or condition wait (rule 8). */
+PyThreadState *
+_PyPlusEval_SaveThreadForLockWait(void)
+{
+    PyThreadState *tstate;
+
+    plus_gil_me.lock_wait = 1;
+    tstate = PyEval_SaveThread();
+    plus_gil_me.lock_wait = 0;
+    return tstate;
 }
 
 /* The periodic check, with a request pending (rule 3). */
@@ -400,6 +471,7 @@ plus_gil_yield(void)
             plus_gil_grant(best);
             w.granted = 0;
             w.sleeping = 0;
+            w.gave_way = 1;
             w.share = me;
             plus_gil_enqueue(&w, now);
             /* given way to an earlier deadline, not at the end of a turn:
@@ -437,6 +509,19 @@ plus_gil_yield(void)
     } while (0)
 
 #endif /* PLUS_GIL */
+
+#if WITH_PLUS_PRIORITY_GIL && !PLUS_GIL
+PyThreadState *
+_PyPlusEval_SaveThreadForLockWait(void)
+{
+    return PyEval_SaveThread();
+}
+
+void
+_PyPlusEval_SettleDrop(void)
+{
+}
+#endif
 
 #if WITH_PLUS_PRIORITY_GIL
 /* sys.setswitchinterval(seconds) and sys.getswitchinterval(), as in

@@ -334,6 +334,9 @@ plus_sleep(_PyPlusCond *q, pthread_mutex_t *mut, const struct timespec *dl,
         pthread_mutex_lock(mut);
         w.spinning = 0;
     }
+    if (!w.woken) {
+        PLUS_GIL_SETTLE_DROP();    /* takes the GIL's mutex inside ours */
+    }
     while (!w.woken) {
 #if PLUS_SEM_CONDVAR
         pthread_mutex_unlock(mut);
