@@ -32,7 +32,7 @@
    it never goes back to a block.
 
    What a block costs: two ints and the values (48 bytes for 5),
-   against a split dict's 88-byte dict object (its GC header included)
+   against a split dict's 96-byte dict object (its GC header included)
    and a block of two pointers and the values.
 
    Collection.  The instance is a GC object (its type added a slot, so
