@@ -483,6 +483,58 @@ class ValuesTest(unittest.TestCase):
         self.assertEqual(log, [{'a': 'replaced', 'b': 'from del', 'c': 'c'}])
         self.assertEqual(c.a, 'replaced')
 
+    def test_del_reads_and_writes_attributes(self):
+        seen = []
+
+        class D(object):
+            def __del__(self):
+                seen.append((self.a, self.b))
+                self.c = 'late'
+                seen.append(sorted(vars(self)))
+        d = D()
+        d.a, d.b = 1, 2
+        del d
+        self.assertEqual(seen, [(1, 2), ['a', 'b', 'c']])
+
+    def test_collector_runs_code_while_dicts_are_made(self):
+        # With a threshold of 1, making a dict object may collect; weakref
+        # callbacks of the garbage then store into the instances whose
+        # dict is being made.
+        C = fresh_class()
+        targets = [C() for i in range(50)]
+        for t in targets:
+            t.a = 0
+        keep = []
+
+        def callback(ref, targets=targets):
+            for t in targets:
+                t.a += 1
+                t.b = 'cb'
+
+        class Junk(object):
+            pass
+        old = gc.get_threshold()
+        gc.disable()
+        try:
+            gc.set_threshold(1)
+            gc.enable()
+            for t in targets:
+                j = Junk()
+                j.me = j
+                keep.append(weakref.ref(j, callback))
+                del j
+                d = t.__dict__
+                self.assertIs(t.__dict__, d)
+                self.assertIn('a', d)
+        finally:
+            gc.set_threshold(*old)
+        gc.collect()
+        counts = set(t.a for t in targets)
+        self.assertEqual(len(counts), 1)
+        for t in targets:
+            self.assertFalse(has_values(t))
+            self.assertEqual(sorted(vars(t)), ['a', 'b'])
+
     def test_threads(self):
         import threading
         C = fresh_class()
