@@ -76,16 +76,16 @@
 #define WITH_PLUS_SHARED_KEYS WITH_PLUS_COMPACT_DICT
 #endif
 
-/* WITH_PLUS_INSTANCE_VALUES (needs WITH_PLUS_SHARED_KEYS): an instance
-   of a Python class whose __dict__ slot that class added holds, until
-   something asks for its dict, only a values block on its type's shared
-   keys (the slot holds the block's address with its low bit set), as
-   Python 3.11 does.  Attribute get, set and replace work on the block;
-   _PyObject_GetDictPtr, __dict__, and any other use (deletion, a key
-   out of the shared order...) give the instance a split dict that adopts
-   the block.  C code built elsewhere that reads the slot directly sees
-   the tagged pointer.  Objects/plus_instance_values.h, hooks in
-   Objects/object.c and Objects/typeobject.c. */
+/* WITH_PLUS_INSTANCE_VALUES (needs WITH_PLUS_SHARED_KEYS): an instance of a
+   Python class whose __dict__ slot a Python class (not a C base) added
+   holds, until something asks for its dict, only a values block on its
+   type's shared keys (the slot holds the block's address with its low bit
+   set), as Python 3.11 does.  Attribute get, set and replace work on the
+   block; _PyObject_GetDictPtr, __dict__, and any other use (deletion, a key
+   out of the shared order...) give the instance a split dict that adopts the
+   block.  C code built elsewhere that reads the slot directly sees the tagged
+   pointer.  Objects/plus_instance_values.h, hooks in Objects/object.c and
+   Objects/typeobject.c. */
 #ifndef WITH_PLUS_INSTANCE_VALUES
 #define WITH_PLUS_INSTANCE_VALUES WITH_PLUS_SHARED_KEYS
 #endif
