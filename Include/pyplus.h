@@ -76,6 +76,23 @@
 #define WITH_PLUS_SHARED_KEYS WITH_PLUS_COMPACT_DICT
 #endif
 
+/* WITH_PLUS_INSTANCE_VALUES (needs WITH_PLUS_SHARED_KEYS): an instance of a
+   Python class whose __dict__ slot a Python class (not a C base) added
+   holds, until something asks for its dict, only a values block on its
+   type's shared keys (the slot holds the block's address with its low bit
+   set), as Python 3.11 does.  Attribute get, set and replace work on the
+   block; _PyObject_GetDictPtr, __dict__, and any other use (deletion, a key
+   out of the shared order...) give the instance a split dict that adopts the
+   block.  C code built elsewhere that reads the slot directly sees the tagged
+   pointer.  Objects/plus_instance_values.h, hooks in Objects/object.c and
+   Objects/typeobject.c. */
+#ifndef WITH_PLUS_INSTANCE_VALUES
+#define WITH_PLUS_INSTANCE_VALUES WITH_PLUS_SHARED_KEYS
+#endif
+#if WITH_PLUS_INSTANCE_VALUES && !WITH_PLUS_SHARED_KEYS
+#error "WITH_PLUS_INSTANCE_VALUES needs WITH_PLUS_SHARED_KEYS"
+#endif
+
 /* WITH_PLUS_NO_ZOMBIE_FRAMES: code objects keep no cached frame
    (co_zombieframe stays NULL); frames come from the bounded free list.
    Used in Objects/frameobject.c. */
@@ -212,6 +229,7 @@
     X("tight-dict", WITH_PLUS_TIGHT_DICT) \
     X("compact-dict", WITH_PLUS_COMPACT_DICT) \
     X("shared-keys", WITH_PLUS_SHARED_KEYS) \
+    X("instance-values", WITH_PLUS_INSTANCE_VALUES) \
     X("no-zombie-frames", WITH_PLUS_NO_ZOMBIE_FRAMES) \
     X("lazy-import", WITH_PLUS_LAZY_IMPORT) \
     X("func-close", WITH_PLUS_FUNC_CLOSE) \
@@ -252,6 +270,42 @@ struct _typeobject;
 PyAPI_FUNC(struct _object *) _PyPlusDict_NewInstanceDict(
     struct _typeobject *tp);
 PyAPI_FUNC(int) _PyPlusDict_IsShared(struct _object *op);
+#endif
+#if WITH_PLUS_INSTANCE_VALUES
+/* Objects/plus_instance_values.h.  A dict slot (tp_dictoffset) holds
+   NULL, a dict, or a values block tagged by its low bit. */
+#define _PyPlusIV_IsValues(op) (((Py_uintptr_t)(op)) & 1)
+/* Objects/object.c: the slot itself, tagged or not (NULL: no slot);
+   _PyObject_GetDictPtr gives it with a dict in place of a block. */
+PyAPI_FUNC(struct _object **) _PyPlusObject_DictSlot(struct _object *obj);
+/* Give obj's slot a dict in place of a block (nothing for NULL, NULL
+   slot or a dict): 0, or -1 with MemoryError. */
+PyAPI_FUNC(int) _PyPlusIV_Materialize(struct _object *obj,
+                                      struct _object **slot);
+/* Attribute lookup in a block: 1 found (*pres, borrowed), 0 not, with
+   *pdict the dict to search next or NULL, -1 error. */
+PyAPI_FUNC(int) _PyPlusIV_Lookup(struct _object *obj,
+                                 struct _object **slot,
+                                 struct _object *name,
+                                 struct _object **pres,
+                                 struct _object **pdict);
+/* Attribute store or delete through an empty or block slot: 0 done, -1
+   error, 1 the ordinary path must follow (the slot then holds NULL or a
+   dict). */
+PyAPI_FUNC(int) _PyPlusIV_Store(struct _object *obj, struct _object **slot,
+                                struct _object *name,
+                                struct _object *value);
+/* subtype_traverse, subtype_clear and subtype_dealloc: the slot's dict
+   or block values; the slot's content dropped (slot NULL first). */
+PyAPI_FUNC(int) _PyPlusIV_TraverseSlot(struct _object *obj,
+                                       int (*visit)(struct _object *,
+                                                    void *),
+                                       void *arg);
+PyAPI_FUNC(void) _PyPlusIV_ClearSlot(struct _object *obj);
+/* Py_XDECREF of what a slot held (a dict, a block or NULL). */
+PyAPI_FUNC(void) _PyPlusIV_Drop(struct _object *op);
+/* Whether obj holds a values block and no dict (for the tests). */
+PyAPI_FUNC(int) _PyPlusIV_HasValues(struct _object *obj);
 #endif
 #if WITH_PLUS_PRIORITY_GIL
 /* Python/plus_gil.h: sys.setswitchinterval(), sys.getswitchinterval(). */

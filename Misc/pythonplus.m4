@@ -86,6 +86,11 @@ PLUS_FEATURE([shared-keys], [WITH_PLUS_SHARED_KEYS],
 if plus_selected shared-keys && ! plus_selected compact-dict; then
     AC_MSG_ERROR([PythonPlus feature shared-keys needs compact-dict])
 fi
+PLUS_FEATURE([instance-values], [WITH_PLUS_INSTANCE_VALUES],
+    [instances hold a values block, no dict object until one is asked for])
+if plus_selected instance-values && ! plus_selected shared-keys; then
+    AC_MSG_ERROR([PythonPlus feature instance-values needs shared-keys])
+fi
 PLUS_FEATURE([no-zombie-frames], [WITH_PLUS_NO_ZOMBIE_FRAMES],
     [no frame cached per code object, only the bounded free list])
 PLUS_FEATURE([lazy-import], [WITH_PLUS_LAZY_IMPORT],

@@ -58,6 +58,18 @@ typedef struct {
     PyObject *sk_values[1];     /* the values, sk_values[0 .. ma_used-1] */
 } plus_sk_block;
 
+#if WITH_PLUS_INSTANCE_VALUES
+/* A block may have been an instance's values block before it was a
+   dict's (Objects/plus_instance_values.h): both come from pymalloc. */
+#define PLUS_SK_MALLOC PyObject_MALLOC
+#define PLUS_SK_REALLOC PyObject_REALLOC
+#define PLUS_SK_FREE PyObject_FREE
+#else
+#define PLUS_SK_MALLOC PyMem_MALLOC
+#define PLUS_SK_REALLOC PyMem_REALLOC
+#define PLUS_SK_FREE PyMem_FREE
+#endif
+
 #define PLUS_SK_BLOCK_BYTES(cap) \
     (sizeof(plus_sk_block) + ((size_t)(cap) - 1) * sizeof(PyObject *))
 
@@ -94,7 +106,7 @@ plus_sk_combine(PyDictObject *mp)
                        b->sk_values[i]);
     }
     Py_DECREF(b->sk_keys);
-    PyMem_FREE(b);
+    PLUS_SK_FREE(b);
     return 0;
 }
 
@@ -182,7 +194,7 @@ plus_sk_setitem(PyDictObject *mp, PyObject *key, long hash, PyObject *value)
 
             if (cap > PLUS_SK_MAX_KEYS)
                 cap = PLUS_SK_MAX_KEYS;
-            nb = (plus_sk_block *)PyMem_REALLOC(b, PLUS_SK_BLOCK_BYTES(cap));
+            nb = (plus_sk_block *)PLUS_SK_REALLOC(b, PLUS_SK_BLOCK_BYTES(cap));
             if (nb == NULL) {
                 PyErr_NoMemory();
                 return -1;
@@ -245,7 +257,7 @@ plus_sk_free_block(plus_sk_block *b, Py_ssize_t n)
     for (i = 0; i < n; i++)
         Py_DECREF(b->sk_values[i]);
     Py_DECREF(b->sk_keys);
-    PyMem_FREE(b);
+    PLUS_SK_FREE(b);
 }
 
 static void
@@ -440,7 +452,7 @@ _PyPlusDict_NewInstanceDict(PyTypeObject *tp)
         return d;
     k = (PyDictObject *)tp->tp_cache;
     cap = k->ma_used > 0 ? k->ma_used : PLUS_CD_FIRST;
-    b = (plus_sk_block *)PyMem_MALLOC(PLUS_SK_BLOCK_BYTES(cap));
+    b = (plus_sk_block *)PLUS_SK_MALLOC(PLUS_SK_BLOCK_BYTES(cap));
     if (b == NULL)
         return d;
     Py_INCREF(k);

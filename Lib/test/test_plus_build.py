@@ -47,6 +47,16 @@ def _shared_keys_probe():
     d = C().__dict__
     return sys.getsizeof(d) < sys.getsizeof(dict(d))
 
+def _instance_values_probe():
+    # An instance whose __dict__ nobody asked for holds no dict object:
+    # the collector sees its attribute values directly.
+    import gc
+    class C(object):
+        pass
+    c = C()
+    c.a = marker = []
+    return any(r is marker for r in gc.get_referents(c))
+
 def _no_zombie_frames_probe():
     from test.test_plus_no_zombie_frames import \
         frame_is_reused_across_functions
@@ -143,6 +153,8 @@ FEATURES = {
     'tight-dict': ('WITH_PLUS_TIGHT_DICT', _tight_dict_probe),
     'compact-dict': ('WITH_PLUS_COMPACT_DICT', _compact_dict_probe),
     'shared-keys': ('WITH_PLUS_SHARED_KEYS', _shared_keys_probe),
+    'instance-values': ('WITH_PLUS_INSTANCE_VALUES',
+                        _instance_values_probe),
     'no-zombie-frames': ('WITH_PLUS_NO_ZOMBIE_FRAMES',
                          _no_zombie_frames_probe),
     'lazy-import': ('WITH_PLUS_LAZY_IMPORT', _lazy_import_probe),
