@@ -9,7 +9,10 @@
 # The two interpreters alternate, ROUNDS times each, so that a change in the
 # machine's load hits both; the best total of each is compared (pybench's
 # minimum-time convention), and pybench's per-test comparison of the last
-# pair is kept in build/pybench-compare.txt.  pybench times with
+# pair is kept in build/pybench-compare.txt.  Every test's best time over
+# all rounds, stock against PythonPlus, goes to build/pybench-rows.txt
+# (TESTS=REGEX runs only the matching tests, pybench's -t, e.g.
+# TESTS='Dict|Instance').  pybench times with
 # time.clock, the process's CPU time, so that other work on the machine
 # counts less; a quiet machine still gives the steadiest numbers.
 set -eu
@@ -32,7 +35,9 @@ i=1
 while [ "$i" -le "$rounds" ]; do
     for which in stock plus; do
         if [ "$which" = stock ]; then py=$stock; else py=$plus; fi
-        "$py" -E "$bench" --timer time.clock -f "$out/$which.pybench" > "$out/$which.txt" 2>&1
+        "$py" -E "$bench" --timer time.clock ${TESTS:+-t "$TESTS"} \
+            -f "$out/$which.pybench" > "$out/$which.txt" 2>&1
+        cp "$out/$which.txt" "$out/$which.$i.txt"
         t=$(total "$out/$which.txt")
         echo "round $i $which: ${t}ms"
         if [ "$which" = stock ]; then
@@ -45,6 +50,19 @@ while [ "$i" -le "$rounds" ]; do
 done
 "$plus" -E "$bench" -s "$out/plus.pybench" -c "$out/stock.pybench" \
     > "$top/build/pybench-compare.txt" 2>&1 || true
+# The tests' lines: "Name:  <minimum>ms  <average>ms  ..."
+rows() {
+    cat "$out"/$1.[0-9]*.txt | awk '$1 ~ /:$/ && $2 ~ /ms$/ && $1 != "Totals:" {
+        name = substr($1, 1, length($1) - 1); t = $2 + 0
+        if (!(name in best) || t < best[name]) best[name] = t
+    } END { for (n in best) print n, best[n] }' | sort
+}
+rows stock > "$out/stock.rows"
+rows plus > "$out/plus.rows"
+join "$out/stock.rows" "$out/plus.rows" | awk '
+    BEGIN { printf "%-32s %8s %8s %8s\n", "test (best of all rounds)", "stock", "plus", "plus/stock" }
+    { printf "%-32s %6dms %6dms %8.3f\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0) }' \
+    > "$top/build/pybench-rows.txt"
 echo "stock $stock: best ${best_stock}ms"
 echo "plus  $plus: best ${best_plus}ms"
 awk -v s="$best_stock" -v p="$best_plus" \
