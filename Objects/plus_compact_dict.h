@@ -29,8 +29,11 @@
    that walks ma_table[0 .. ma_fill - 1] skipping NULL values sees the
    items in insertion order (PLUS_DICT_LAST_SLOT in Objects/plus_dict.h).
 
-   Growth.  A new entry goes at ma_table[ma_fill].  When ma_table is full,
-   the dict is rebuilt, deleted entries dropped, with room for
+   Growth.  A new entry goes at ma_table[ma_fill].  When ma_table is full
+   and at most half of it is active, the deleted entries are dropped in
+   place (the same table and index: a dict that takes and drops keys
+   over and over allocates nothing); else the dict is rebuilt, deleted
+   entries dropped, with room for
    PLUS_CD_GROWTH percent of the active entries (at least one more, and
    at least PLUS_CD_FIRST); the index is the smallest power of 2 of which
    PLUS_CD_LOAD_NUM / PLUS_CD_LOAD_DEN holds the capacity (below 1, so
@@ -134,9 +137,14 @@ plus_cd_set(char *index, size_t mask, size_t i, Py_ssize_t ix)
     PLUS_CD_INIT_EMPTY(mp);                                             \
     } while (0)
 
+/* Tables come from pymalloc, as Python 3's dict keys do: most are small,
+   and every dict operation runs with the GIL held. */
+#define PLUS_CD_MALLOC PyObject_MALLOC
+#define PLUS_CD_FREE PyObject_FREE
+
 #define PLUS_CD_FREE_TABLE(mp) do {                                     \
     if ((mp)->ma_table != PLUS_CD_EMPTY_TABLE)                          \
-        PyMem_FREE((mp)->ma_table);                                     \
+        PLUS_CD_FREE((mp)->ma_table);                                   \
     } while (0)
 
 /* Bytes outside the object: the entries and the index. */
@@ -287,16 +295,69 @@ plus_cd_grown(Py_ssize_t used)
     return grown < PLUS_CD_FIRST ? PLUS_CD_FIRST : grown;
 }
 
+/* Fill the index afresh from the ma_fill entries, none deleted. */
+static void
+plus_cd_reindex(PyDictObject *mp)
+{
+    size_t mask = (size_t)mp->ma_mask, slot, perturb;
+    char *index = PLUS_CD_INDEX(mp);
+    Py_ssize_t i;
+
+    memset(index, 0xff, plus_cd_index_bytes(mask));
+    for (i = 0; i < mp->ma_fill; i++) {
+        slot = (size_t)mp->ma_table[i].me_hash & mask;
+        for (perturb = (size_t)mp->ma_table[i].me_hash;
+             plus_cd_get(index, mask, slot) != PLUS_CD_EMPTY;
+             PLUS_CD_NEXT(slot, perturb, mask))
+            ;
+        plus_cd_set(index, mask, slot, i);
+    }
+}
+
+/* Move the active entries of from[0 .. n-1] to the start of `to`, in
+   order (to may be from), and drop the deleted ones; returns how many
+   were moved.  Refcount-neutral for the active entries. */
+static Py_ssize_t
+plus_cd_move_active(PyDictEntry *to, PyDictEntry *from, Py_ssize_t n)
+{
+    Py_ssize_t i, j;
+
+    for (i = 0, j = 0; i < n; i++) {
+        if (from[i].me_value != NULL)
+            to[j++] = from[i];
+        else {
+            assert(from[i].me_key == dummy);
+            Py_DECREF(from[i].me_key);
+        }
+    }
+    return j;
+}
+
+/* ma_table is full, but at most half of it active: drop the deleted
+   entries in place, keeping the capacity (a dict that takes and drops
+   keys, over and over, allocates nothing). */
+static void
+plus_cd_compact(PyDictObject *mp)
+{
+    PyDictEntry *table = mp->ma_table;
+    Py_ssize_t j, n = mp->ma_fill;
+
+    j = plus_cd_move_active(table, table, n);
+    assert(j == mp->ma_used);
+    memset(&table[j], 0, (size_t)(n - j) * sizeof(PyDictEntry));
+    mp->ma_fill = j;
+    plus_cd_reindex(mp);
+}
+
 /* Rebuild mp with room for at least `minused` entries (and its active
    ones), in order, without the deleted ones.  Refcount-neutral for the
    active entries. */
 static int
 dictresize(PyDictObject *mp, Py_ssize_t minused)
 {
-    Py_ssize_t cap, n, i, j;
+    Py_ssize_t cap, j;
     size_t size, mask, ibytes;
-    PyDictEntry *oldtable, *newtable, *ep;
-    char *index;
+    PyDictEntry *oldtable, *newtable;
 
     cap = minused > mp->ma_used ? minused : mp->ma_used;
     if (cap < 1)
@@ -312,43 +373,22 @@ dictresize(PyDictObject *mp, Py_ssize_t minused)
         ;
     mask = size - 1;
     ibytes = plus_cd_index_bytes(mask);
-    newtable = (PyDictEntry *)PyMem_MALLOC(cap * sizeof(PyDictEntry) +
+    newtable = (PyDictEntry *)PLUS_CD_MALLOC(cap * sizeof(PyDictEntry) +
                                            ibytes);
     if (newtable == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     oldtable = mp->ma_table;
-    n = mp->ma_fill;
-    /* Copy the active entries over in order; drop the deleted ones. */
-    for (i = 0, j = 0; i < n; i++) {
-        ep = &oldtable[i];
-        if (ep->me_value != NULL)
-            newtable[j++] = *ep;
-        else {
-            assert(ep->me_key == dummy);
-            Py_DECREF(ep->me_key);
-        }
-    }
+    j = plus_cd_move_active(newtable, oldtable, mp->ma_fill);
     assert(j == mp->ma_used);
     mp->ma_table = newtable;
     mp->ma_mask = (Py_ssize_t)mask;
     mp->ma_usable = cap;
     mp->ma_fill = j;
-    index = PLUS_CD_INDEX(mp);
-    memset(index, 0xff, ibytes);
-    for (i = 0; i < j; i++) {
-        size_t slot, perturb;
-
-        slot = (size_t)newtable[i].me_hash & mask;
-        for (perturb = (size_t)newtable[i].me_hash;
-             plus_cd_get(index, mask, slot) != PLUS_CD_EMPTY;
-             PLUS_CD_NEXT(slot, perturb, mask))
-            ;
-        plus_cd_set(index, mask, slot, i);
-    }
+    plus_cd_reindex(mp);
     if (oldtable != PLUS_CD_EMPTY_TABLE)
-        PyMem_FREE(oldtable);
+        PLUS_CD_FREE(oldtable);
     return 0;
 }
 
@@ -369,8 +409,11 @@ insertdict_by_entry(register PyDictObject *mp, PyObject *key, long hash,
         Py_DECREF(key);
         return 0;
     }
-    if (mp->ma_fill >= mp->ma_usable &&
-        dictresize(mp, plus_cd_grown(mp->ma_used)) != 0) {
+    if (mp->ma_fill >= mp->ma_usable && mp->ma_usable > 0 &&
+        mp->ma_used <= mp->ma_usable / 2)
+        plus_cd_compact(mp);
+    else if (mp->ma_fill >= mp->ma_usable &&
+             dictresize(mp, plus_cd_grown(mp->ma_used)) != 0) {
         Py_DECREF(key);
         Py_DECREF(value);
         return -1;
@@ -433,7 +476,7 @@ plus_cd_clear(PyDictObject *mp)
         Py_XDECREF(ep->me_value);
     }
     if (table != PLUS_CD_EMPTY_TABLE)
-        PyMem_FREE(table);
+        PLUS_CD_FREE(table);
 }
 
 #endif /* Py_PYPLUS_COMPACT_DICT_H */

@@ -209,6 +209,28 @@ class SizeTest(unittest.TestCase):
         self.assertEqual(len(d), 0)
         self.assertLessEqual(sys.getsizeof(d), model_sizeof(grown(0)))
 
+    def test_key_churn_keeps_order(self):
+        # Deleting keys and adding them back, over and over, drops the
+        # deleted entries in place or in a rebuild once the table is full:
+        # the items stay in insertion order either way.
+        rng = random.Random(1202)
+        for n in range(1, 25):
+            d = {}
+            for k in range(n):
+                d[k] = k
+            model = list(range(n))
+            for r in range(60):
+                gone = rng.sample(model, (n + 1) // 2)
+                for k in gone:
+                    del d[k]
+                    model.remove(k)
+                for k in gone:
+                    d[k] = r
+                    model.append(k)
+                self.assertEqual(d.keys(), model, (n, r))
+                self.assertEqual(d.values(), [d[k] for k in model])
+            self.assertEqual(sorted(d), list(range(n)))
+
 
 class SemanticsTest(unittest.TestCase):
     """Runs in every variant: the dict behaves as a mapping should."""
