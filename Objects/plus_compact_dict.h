@@ -31,8 +31,8 @@
 
    Growth.  A new entry goes at ma_table[ma_fill].  When ma_table is full
    and at most half of it is active, the deleted entries are dropped in
-   place (the same table and index: a dict that takes and drops keys
-   over and over allocates nothing); else the dict is rebuilt, deleted
+   place (the same table and index, nothing allocated); else the dict is
+   rebuilt, deleted
    entries dropped, with room for
    PLUS_CD_GROWTH percent of the active entries (at least one more, and
    at least PLUS_CD_FIRST); the index is the smallest power of 2 of which
@@ -334,8 +334,7 @@ plus_cd_move_active(PyDictEntry *to, PyDictEntry *from, Py_ssize_t n)
 }
 
 /* ma_table is full, but at most half of it active: drop the deleted
-   entries in place, keeping the capacity (a dict that takes and drops
-   keys, over and over, allocates nothing). */
+   entries in place, keeping the capacity. */
 static void
 plus_cd_compact(PyDictObject *mp)
 {

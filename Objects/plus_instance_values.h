@@ -232,11 +232,9 @@ _PyPlusIV_Store(PyObject *obj, PyObject **slot, PyObject *name,
     }
     if (p == n || (p < 0 && k->ma_used == n && n < PLUS_SK_MAX_KEYS)) {
         if (n >= b->iv_cap) {
-            Py_ssize_t cap = k->ma_used > n ? k->ma_used : n + n / 2 + 1;
+            Py_ssize_t cap = plus_sk_grown_cap(k, n);
             plus_iv_block *nb;
 
-            if (cap > PLUS_SK_MAX_KEYS)
-                cap = PLUS_SK_MAX_KEYS;
             nb = (plus_iv_block *)PLUS_SK_REALLOC(b,
                                                   PLUS_IV_BLOCK_BYTES(cap));
             if (nb == NULL) {

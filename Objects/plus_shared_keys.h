@@ -58,17 +58,22 @@ typedef struct {
     PyObject *sk_values[1];     /* the values, sk_values[0 .. ma_used-1] */
 } plus_sk_block;
 
-#if WITH_PLUS_INSTANCE_VALUES
-/* A block may have been an instance's values block before it was a
-   dict's (Objects/plus_instance_values.h): both come from pymalloc. */
-#define PLUS_SK_MALLOC PyObject_MALLOC
+/* Blocks come from pymalloc, as compact-dict's tables do (a block may
+   have been an instance's values block before it was a dict's,
+   Objects/plus_instance_values.h). */
+#define PLUS_SK_MALLOC PLUS_CD_MALLOC
 #define PLUS_SK_REALLOC PyObject_REALLOC
-#define PLUS_SK_FREE PyObject_FREE
-#else
-#define PLUS_SK_MALLOC PyMem_MALLOC
-#define PLUS_SK_REALLOC PyMem_REALLOC
-#define PLUS_SK_FREE PyMem_FREE
-#endif
+#define PLUS_SK_FREE PLUS_CD_FREE
+
+/* Room for the values of a block that holds n of them and must take one
+   more, the shared table k holding k->ma_used keys. */
+static Py_ssize_t
+plus_sk_grown_cap(PyDictObject *k, Py_ssize_t n)
+{
+    Py_ssize_t cap = k->ma_used > n ? k->ma_used : n + n / 2 + 1;
+
+    return cap > PLUS_SK_MAX_KEYS ? PLUS_SK_MAX_KEYS : cap;
+}
 
 #define PLUS_SK_BLOCK_BYTES(cap) \
     (sizeof(plus_sk_block) + ((size_t)(cap) - 1) * sizeof(PyObject *))
@@ -189,11 +194,9 @@ plus_sk_setitem(PyDictObject *mp, PyObject *key, long hash, PyObject *value)
     }
     if (p == n || (p < 0 && k->ma_used == n && n < PLUS_SK_MAX_KEYS)) {
         if (n >= b->sk_cap) {
-            Py_ssize_t cap = k->ma_used > n ? k->ma_used : n + n / 2 + 1;
+            Py_ssize_t cap = plus_sk_grown_cap(k, n);
             plus_sk_block *nb;
 
-            if (cap > PLUS_SK_MAX_KEYS)
-                cap = PLUS_SK_MAX_KEYS;
             nb = (plus_sk_block *)PLUS_SK_REALLOC(b, PLUS_SK_BLOCK_BYTES(cap));
             if (nb == NULL) {
                 PyErr_NoMemory();
