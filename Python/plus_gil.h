@@ -7,10 +7,11 @@
    1. Fast path.  The GIL is the word `locked` (0 free, 1 held).  A thread
       takes a free GIL with one compare-and-swap and drops it with one
       store, after which it reads `waiting` (the number of queued threads)
-      and, if it is 0, only clears `since` (rule 3).  So when nobody waits, a drop and retake
-      costs two atomic operations: no mutex, no system call, no clock read,
-      no counter.  A waiter adds itself to `waiting` before it tries to take
-      the GIL, so a drop cannot miss it (both are sequentially consistent).
+      and, if it is 0, only clears `since` (rule 3).  So when nobody waits,
+      a drop and retake costs two atomic operations: no mutex, no system
+      call, no clock read, no counter.  A waiter adds itself to `waiting`
+      before it tries to take the GIL, so a drop cannot miss it (both are
+      sequentially consistent).
 
    2. Asking.  A thread that finds the GIL held queues itself (a record on
       its own stack, with its own condition variable), then sets
@@ -21,36 +22,45 @@
       waiter it picks, so nobody can take it in between and the holder
       cannot take it back.
 
-   3. Who gets it.  Every thread has a slice of GIL time, the switch
-      interval (sys.setswitchinterval, default PLUS_GIL_INTERVAL_US), and a
-      deadline.  The holder's time counts against its slice from the
-      moment it runs with the GIL handed to it, or, if it took a free GIL,
-      from the moment somebody else began to wait (the fast path reads no
-      clock).
-      A used-up slice is refilled, and its thread's deadline becomes
-      now + interval.  A free GIL goes to the waiter with the earliest
-      deadline (ties: first come); at a check the holder gives way only to
-      a waiter whose deadline is earlier than its own.  Hence:
-      - a thread that mostly blocks (I/O) keeps an early deadline, and is
-        served at the holder's next instruction;
-      - CPU-bound threads use up their slices and take turns of one
-        interval, in FIFO order: among them the GIL changes hands at most
-        once per interval, and none starves;
-      - I/O priority is bounded: a thread that computes a while and then
-        blocks briefly, forever, is served first only until it has used a
-        slice; it then waits its turn behind the threads already waiting,
-        so it gets about a fair share and no more;
-      - a CPU-bound thread that gave way to an I/O thread keeps its
-        deadline, so it is first in line again when that one blocks.
+   3. Who gets it: the thread that has used the least GIL time.  Every
+      thread counts the GIL time it used while others waited (`used`, in
+      microseconds; time on the fast path with nobody waiting is free).
+      A free GIL goes to the waiter that has used the least (ties: first
+      come), except that threads that gave way at a check are served in
+      the order they did.  At a check, the holder gives way to that
+      waiter only once it has used at least one switch interval more (sys.setswitchinterval,
+      default PLUS_GIL_INTERVAL_US).  A thread that joins the contention
+      (it queues, or holds the GIL when somebody begins to wait) counts as
+      having used at least `floor` minus one interval, where `floor`, which
+      never decreases, is the least used by the holder and the waiters
+      that joined before, as of the holder's last look at the queue.
+      Hence:
+      - a thread that mostly blocks (I/O) has used less than the holder by
+        an interval or more, and is served at the holder's next
+        instruction;
+      - CPU-bound threads take turns in FIFO order; a turn ends when the
+        holder has used an interval more than the next in line, so n of
+        them take turns of n/(n-1) intervals: among them the GIL changes
+        hands at most once per interval, and none starves;
+      - every thread gets an equal share of GIL time, whatever its mix of
+        computing and blocking: I/O priority is bounded (a thread that
+        computes a while and then blocks briefly, forever, is served first
+        only while it has used less), and two threads that hand work to
+        each other get twice the share of one CPU-bound thread;
+      - a CPU-bound thread that gave way to an I/O thread keeps its place
+        at the head of the line, so it is served again when that one
+        blocks.
 
    4. What bounds a wait.  Only threads on the slow path read the clock
       (monotonic): a waiter when it queues and wakes, a holder that drops
-      the GIL or checks while others wait.  Whoever starts a slice
-      publishes its end (`slice_end`).  Every waiter sleeps until then (one
-      interval when it is not known) and then, if that end has passed, sets
-      eval_request again.  A waiter is thus served after at most the
-      slices of the threads with earlier deadlines, at most one interval
-      each, plus the C call running at each hand-over.
+      the GIL or checks while others wait.  At a check the holder
+      publishes when its turn will end (`turn_end`: when its lead over
+      the best waiter reaches an interval).  Every waiter sleeps until
+      then (one interval when it is not known) and then, if that time has
+      passed, sets eval_request again.  A joining thread starts at most
+      one interval behind, so a holder keeps the GIL for at most two
+      intervals past the least-used waiter, plus the C call in progress;
+      a waiter is served after at most that for each thread ahead of it.
 
    5. Waiting awake.  A waiter waits awake for PLUS_GIL_SPIN_US
       microseconds before it sleeps, on a multi-processor machine only: the
@@ -72,18 +82,20 @@
       a condition (PLUS_BEGIN_LOCK_WAIT) is usually in a ping-pong: the
       thread that will release its lock comes back from its own lock wait
       within microseconds and wants the GIL.  Handing the GIL meanwhile to
-      a thread that gave way at a check and whose deadline is no earlier
-      than ours would only make it give the GIL back at once, a wake-up
-      and a switch each way.  So in that one case the GIL is left free
-      for whoever comes first, and the dropper, if it has to sleep for its
-      lock after all, first hands a still-free GIL to the best waiter
-      (_PyPlusEval_SettleDrop, from Python/plus_lock.h).  The GIL stays
-      free at most for the lock's awake wait (PLUS_LOCK_SPIN_US); the best
-      waiter, when its timed wait ends, takes a free GIL itself.
+      a thread that gave way at a check, and that a check would not serve
+      yet (it has not used an interval less than the dropper), would only
+      make it give the GIL back at once, a wake-up and a switch each way.
+      So in that one case the GIL is left free for whoever comes first,
+      and the dropper, if it has to sleep for its lock after all, first
+      hands a still-free GIL to the best waiter (_PyPlusEval_SettleDrop,
+      from Python/plus_lock.h).  The GIL stays free at most for the
+      lock's awake wait (PLUS_LOCK_SPIN_US); the best waiter, when its
+      timed wait ends, takes a free GIL itself.
 
    The mutex guards the queue, the records in it and every field but the
-   three atomic words, and `since`, which a drop on the fast path clears.  Without POSIX threads or GCC-style atomics, and with
-   the switch off, the macros at the end are stock 2.7.18's lock calls. */
+   three atomic words, and `since`, which a drop on the fast path clears.
+   Without POSIX threads or GCC-style atomics, and with the switch off,
+   the macros at the end are stock 2.7.18's lock calls. */
 
 #if WITH_PLUS_PRIORITY_GIL && defined(WITH_THREAD) && \
     defined(_POSIX_THREADS) && defined(__GNUC__)
@@ -106,10 +118,9 @@ static PY_LONG_LONG plus_gil_interval = PLUS_GIL_INTERVAL_US;
 
 typedef PY_LONG_LONG plus_usec;
 
-/* A thread's share of GIL time (rule 3), in thread-local storage. */
+/* A thread's GIL account (rule 3), in thread-local storage. */
 typedef struct {
-    plus_usec deadline;         /* 0 until the thread first needs it */
-    plus_usec slice_left;
+    plus_usec used;             /* GIL time used while others waited */
     int lock_wait;              /* this drop is for a lock wait (rule 8) */
     int unsettled;              /* it left the GIL free to waiters */
 } plus_gil_share;
@@ -120,6 +131,7 @@ typedef struct plus_gil_waiter {
     volatile int granted;       /* the GIL has been handed to this thread */
     int sleeping;               /* on cond: a hand-over must signal it */
     int gave_way;               /* queued at a check, not by a return */
+    int joining;                /* not yet counted against the floor */
     pthread_cond_t cond;
 } plus_gil_waiter;
 
@@ -133,7 +145,8 @@ static struct {
     plus_usec since;            /* the holder's time counts from here
                                    (0: it took the GIL on the fast path
                                    and nobody waited since) */
-    plus_usec slice_end;        /* the holder's slice ends (0: unknown) */
+    plus_usec turn_end;         /* the holder's turn ends (0: unknown) */
+    plus_usec floor;            /* least used by holder or waiters */
     /* counters for thread._gil_stats() */
     unsigned long switches, requests, yields, expiries, timeouts;
 } plus_gil;
@@ -172,7 +185,8 @@ plus_gil_create(void)
     plus_gil.eval_request = 0;
     plus_gil.first = NULL;
     plus_gil.since = 0;
-    plus_gil.slice_end = 0;
+    plus_gil.turn_end = 0;
+    plus_gil.floor = 0;
     /* interpreter_lock only needs to be non-NULL */
     return (PyThread_type_lock)&plus_gil;
 }
@@ -192,53 +206,116 @@ plus_gil_slice(void)
     return plus_gil_interval > 0 ? plus_gil_interval : 1;
 }
 
-/* The calling thread's share, started on first use. */
+/* A thread joining the contention starts at most one interval behind
+   the floor (rule 3). */
 static plus_gil_share *
-plus_gil_my_share(plus_usec now)
+plus_gil_join(plus_gil_share *s)
 {
-    plus_gil_share *me = &plus_gil_me;
-
-    if (me->deadline == 0) {
-        me->slice_left = plus_gil_slice();
-        me->deadline = now + me->slice_left;
+    if (s->used < plus_gil.floor - plus_gil_slice()) {
+        s->used = plus_gil.floor - plus_gil_slice();
     }
+    return s;
+}
+
+/* The calling thread, holding the GIL: charge it for its time since
+   plus_gil.since (rule 3). */
+static plus_gil_share *
+plus_gil_charge(plus_usec now)
+{
+    plus_gil_share *me = plus_gil_join(&plus_gil_me);
+
+    if (plus_gil.since != 0 && now > plus_gil.since) {
+        me->used += now - plus_gil.since;
+    }
+    plus_gil.since = now;
     return me;
 }
 
-/* Charge the holder `me` for its time since plus_gil.since (rule 3);
-   returns 1 if its slice was used up (and is refilled). */
+/* Whether waiter w comes before the best so far (rule 3): threads that
+   gave way at a check are served in the order they did. */
 static int
-plus_gil_charge(plus_gil_share *me, plus_usec now)
+plus_gil_better(plus_gil_waiter *w, plus_gil_waiter *best, int *cpu_seen)
 {
-    if (plus_gil.since != 0 && now > plus_gil.since) {
-        me->slice_left -= now - plus_gil.since;
+    if (w->gave_way) {
+        if (*cpu_seen) {
+            return 0;
+        }
+        *cpu_seen = 1;
     }
-    plus_gil.since = now;
-    if (me->slice_left <= 0) {
-        me->slice_left = plus_gil_slice();
-        me->deadline = now + me->slice_left;
-        plus_gil.expiries++;
-        return 1;
-    }
-    return 0;
+    return best == NULL || w->share->used < best->share->used;
 }
 
+/* The waiter to serve next. */
+static plus_gil_waiter *
+plus_gil_best(void)
+{
+    plus_gil_waiter *w, *best = NULL;
+    int cpu_seen = 0;
+
+    for (w = plus_gil.first; w != NULL; w = w->next) {
+        if (plus_gil_better(w, best, &cpu_seen)) {
+            best = w;
+        }
+    }
+    return best;
+}
+
+/* Whether the holder `me` must give way to waiter w at a check. */
+static int
+plus_gil_due(plus_gil_share *me, plus_gil_waiter *w)
+{
+    return me->used - w->share->used >= plus_gil_slice();
+}
+
+/* The holder `me`, just charged: raise the floor to the least that it
+   or a waiter already counted has used, let the waiters that joined
+   since count, publish when its turn ends (rule 4) and return the best
+   waiter.  (A thread back from a long block does not lower the floor:
+   it is one interval behind the others at most.) */
+static plus_gil_waiter *
+plus_gil_plan(plus_gil_share *me, plus_usec now)
+{
+    plus_gil_waiter *w, *best;
+    plus_usec least = me->used;
+
+    for (w = plus_gil.first; w != NULL; w = w->next) {
+        if (!w->joining && w->share->used < least) {
+            least = w->share->used;
+        }
+    }
+    if (least > plus_gil.floor) {
+        plus_gil.floor = least;
+    }
+    for (w = plus_gil.first; w != NULL; w = w->next) {
+        if (w->joining) {
+            plus_gil_join(w->share);
+            w->joining = 0;
+        }
+    }
+    best = plus_gil_best();
+    plus_gil.turn_end = now + best->share->used + plus_gil_slice() -
+        me->used;
+    return best;
+}
+
+/* Queue w last, or first (`first`: a CPU-bound thread keeps its place
+   when it gives way to a thread back from a blocking call). */
 static void
-plus_gil_enqueue(plus_gil_waiter *w, plus_usec now)
+plus_gil_enqueue(plus_gil_waiter *w, plus_usec now, int first)
 {
     plus_gil_waiter **p = &plus_gil.first;
 
-    while (*p != NULL) {
+    while (!first && *p != NULL) {
         p = &(*p)->next;
     }
-    w->next = NULL;
+    w->next = *p;
     *p = w;
     if (__atomic_add_fetch(&plus_gil.waiting, 1, __ATOMIC_SEQ_CST) == 1 &&
         PLUS_GIL_LOAD_SINCE() == 0) {
         /* the holder took the GIL on the fast path: its time counts from
-           now on, and its slice end is unknown */
+           now on, and the end of its turn is unknown */
         plus_gil.since = now;
-        plus_gil.slice_end = 0;
+        plus_gil.turn_end = 0;
     }
 }
 
@@ -254,26 +331,12 @@ plus_gil_unlink(plus_gil_waiter *w)
     __atomic_sub_fetch(&plus_gil.waiting, 1, __ATOMIC_SEQ_CST);
 }
 
-/* The waiter with the earliest deadline, the first come among equals. */
-static plus_gil_waiter *
-plus_gil_best(void)
-{
-    plus_gil_waiter *w, *best = plus_gil.first;
-
-    for (w = best; w != NULL; w = w->next) {
-        if (w->share->deadline < best->share->deadline) {
-            best = w;
-        }
-    }
-    return best;
-}
-
 /* Hand the held GIL to w (rule 2). */
 static void
 plus_gil_grant(plus_gil_waiter *w)
 {
     plus_gil_unlink(w);
-    plus_gil.eval_request = 0;  /* the others' deadlines are not earlier */
+    plus_gil.eval_request = 0;  /* the others have not used less */
     plus_gil.switches++;
     w->granted = 1;
     if (w->sleeping) {
@@ -308,7 +371,7 @@ plus_gil_wait(plus_gil_waiter *w, int soon)
                    "GIL: pthread_cond_init failed");
     while (!w->granted) {
         now = plus_gil_now();
-        until = plus_gil.slice_end;
+        until = plus_gil.turn_end;
         if (until <= now) {
             until = now + plus_gil_slice();
         }
@@ -325,9 +388,9 @@ plus_gil_wait(plus_gil_waiter *w, int soon)
             w->granted = 1;
             plus_gil.switches++;
         }
-        else if (!w->granted && (plus_gil.slice_end == 0 ||
-                            plus_gil_now() >= plus_gil.slice_end)) {
-            /* the holder's slice is over: it must look at the queue */
+        else if (!w->granted && (plus_gil.turn_end == 0 ||
+                                 plus_gil_now() >= plus_gil.turn_end)) {
+            /* the holder's turn is over: it must look at the queue */
             plus_gil.timeouts++;
             plus_gil_request();
         }
@@ -335,13 +398,18 @@ plus_gil_wait(plus_gil_waiter *w, int soon)
     pthread_cond_destroy(&w->cond);
 }
 
-/* We hold the GIL handed to us: our slice runs from now (not from the
+/* We hold the GIL handed to us: our time counts from now (not from the
    hand-over, since a woken thread may wait a while for a processor). */
 static void
-plus_gil_start_slice(plus_gil_share *me)
+plus_gil_start_turn(void)
 {
     plus_gil.since = plus_gil_now();
-    plus_gil.slice_end = plus_gil.since + me->slice_left;
+    if (plus_gil.first != NULL) {
+        plus_gil_plan(&plus_gil_me, plus_gil.since);
+    }
+    else {
+        plus_gil.turn_end = 0;
+    }
 }
 
 static void
@@ -353,16 +421,17 @@ plus_gil_take_slow(void)
     w.granted = 0;
     w.sleeping = 0;
     w.gave_way = 0;
+    w.joining = 1;
+    w.share = &plus_gil_me;
     pthread_mutex_lock(&plus_gil.mutex);
     now = plus_gil_now();
-    w.share = plus_gil_my_share(now);
-    plus_gil_enqueue(&w, now);
+    plus_gil_enqueue(&w, now, 0);
     if (PLUS_GIL_CAS(&plus_gil.locked)) {
         /* dropped meanwhile, and not handed to anyone yet: take it, and
            let the queue be looked at by the first check */
         plus_gil_unlink(&w);
         plus_gil.since = now;
-        plus_gil.slice_end = 0;
+        plus_gil.turn_end = 0;
         if (plus_gil.first != NULL) {
             plus_gil_request();
         }
@@ -371,7 +440,7 @@ plus_gil_take_slow(void)
         plus_gil.requests++;
         plus_gil_request();
         plus_gil_wait(&w, 1);
-        plus_gil_start_slice(w.share);
+        plus_gil_start_turn();
     }
     pthread_mutex_unlock(&plus_gil.mutex);
 }
@@ -399,16 +468,14 @@ plus_gil_drop(void)
     }
     pthread_mutex_lock(&plus_gil.mutex);
     now = plus_gil_now();
-    me = plus_gil_my_share(now);
-    plus_gil_charge(me, now);
+    me = plus_gil_charge(now);
     /* Take it back for the best waiter, unless a thread coming back from
        a blocking call took it first (it will hand it on in turn), or
        (rule 8) we wait for a lock and the best waiter gave way at a check
-       and has a deadline no earlier than ours. */
+       that would not serve it yet. */
     if (plus_gil.first != NULL) {
-        best = plus_gil_best();
-        if (me->lock_wait && best->gave_way &&
-            best->share->deadline >= me->deadline) {
+        best = plus_gil_plan(me, now);
+        if (me->lock_wait && best->gave_way && !plus_gil_due(me, best)) {
             me->unsettled = 1;
         }
         else if (PLUS_GIL_CAS(&plus_gil.locked)) {
@@ -457,30 +524,32 @@ plus_gil_yield(void)
     plus_gil_waiter w, *best;
     plus_gil_share *me;
     plus_usec now;
-    int expired;
+    int soon;
 
     pthread_mutex_lock(&plus_gil.mutex);
     plus_gil.eval_request = 0;
     if (plus_gil.first != NULL) {
         now = plus_gil_now();
-        me = plus_gil_my_share(now);
-        expired = plus_gil_charge(me, now);
-        best = plus_gil_best();
-        if (best->share->deadline < me->deadline) {
+        me = plus_gil_charge(now);
+        best = plus_gil_plan(me, now);
+        if (plus_gil_due(me, best)) {
             plus_gil.yields++;
+            /* given way to a thread back from a blocking call, the GIL
+               comes back soon, when that thread blocks again; to a
+               CPU-bound thread, after its turn */
+            soon = !best->gave_way;
+            if (!soon) {
+                plus_gil.expiries++;
+            }
             plus_gil_grant(best);
             w.granted = 0;
             w.sleeping = 0;
             w.gave_way = 1;
+            w.joining = 0;
             w.share = me;
-            plus_gil_enqueue(&w, now);
-            /* given way to an earlier deadline, not at the end of a turn:
-               the GIL comes back when that thread blocks again */
-            plus_gil_wait(&w, !expired);
-            plus_gil_start_slice(me);
-        }
-        else {
-            plus_gil.slice_end = now + me->slice_left;
+            plus_gil_enqueue(&w, now, soon);
+            plus_gil_wait(&w, soon);
+            plus_gil_start_turn();
         }
     }
     pthread_mutex_unlock(&plus_gil.mutex);
